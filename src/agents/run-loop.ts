@@ -1,0 +1,174 @@
+// Executes one accepted run: model turn → tool calls → model turn … until a reply, streaming
+// `agent` and `chat` events and persisting every transcript entry as it happens. Tools run
+// through an in-process client acting for the run's principal, scoped by tool policy.
+import type { FrozenConfig } from '../config/load.js';
+import { hasScope, type Scope } from '../protocol/scopes.js';
+import { formatIssues, validate } from '../protocol/schema.js';
+import { GatewayRequestError } from '../client/client.js';
+import type { CallerContext, Delegation } from '../rpc/registry.js';
+import type { EventBus } from '../rpc/events.js';
+import type { Dialer } from '../rpc/in-process.js';
+import type { RunRow, Store } from '../store/types.js';
+import type { Logger } from '../util/log.js';
+import type { ResolvedModel } from './models/index.js';
+import type { ChatMessage, ToolCall } from './models/types.js';
+import type { AgentConfig } from './policy.js';
+import { ToolError, type ToolDef } from './tools/types.js';
+
+export interface RunOutcome { status: 'ok' | 'error' | 'aborted' | 'interrupted' | 'timeout'; reply: string; error?: string | undefined }
+
+export interface RunContext {
+  config: FrozenConfig;
+  store: Store;
+  bus: EventBus;
+  dial: Dialer;
+  resolveModel: (ref: string) => ResolvedModel;
+  tools: readonly ToolDef[];
+  log: Logger;
+  run: RunRow;
+  agent: AgentConfig;
+  delegation: Delegation;
+  /** Scopes of whoever started the run; tool calls never exceed them. */
+  scopes: readonly Scope[];
+  signal: AbortSignal;
+  extraSystemPrompt: string | undefined;
+  timeoutMs: number;
+}
+
+const MAX_TURNS = 8;
+
+/** Scopes the tool client gets: the starter's scopes that the agent's allowed tools need. */
+export function toolScopes(starter: readonly Scope[], tools: readonly ToolDef[]): Scope[] {
+  const needed = new Set(tools.flatMap((t) => t.scopes));
+  return [...needed].filter((s) => hasScope(starter, s));
+}
+
+/** Replays the stored transcript as model messages (tool results keep their call ids). */
+function history(store: Store, sessionKey: string): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  for (const m of store.listMessages(sessionKey, 200)) {
+    const blocks = (Array.isArray(m.content) ? m.content : []) as Record<string, unknown>[];
+    const text = blocks.filter((b) => b.type === 'text').map((b) => String(b.text)).join('');
+    if (m.role === 'user') out.push({ role: 'user', content: text });
+    else if (m.role === 'assistant') {
+      const toolCalls = blocks.filter((b) => b.type === 'toolCall').map((b) => ({ id: String(b.id), name: String(b.name), arguments: JSON.stringify(b.arguments ?? {}) }));
+      out.push(toolCalls.length ? { role: 'assistant', content: text, toolCalls } : { role: 'assistant', content: text });
+    } else {
+      const c = m.content as { toolCallId?: string; toolName?: string; isError?: boolean; text?: string };
+      out.push({ role: 'tool', toolCallId: String(c.toolCallId), name: String(c.toolName), content: String(c.text ?? ''), isError: c.isError === true });
+    }
+  }
+  return out;
+}
+
+export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
+  const { run, store, bus, log } = ctx;
+  const started = Date.now();
+  let agentSeq = 0;
+  let chatSeq = 0;
+  const emitAgent = (stream: string, data: Record<string, unknown>) => bus.publish({
+    event: 'agent', scope: 'operator.read',
+    payload: { runId: run.runId, seq: ++agentSeq, stream, ts: Date.now(), data, sessionKey: run.sessionKey, ...(run.parentSessionKey ? { spawnedBy: run.parentSessionKey } : {}), actingFor: run.actingFor },
+  });
+  const emitChat = (state: string, extra: Record<string, unknown>) => bus.publish({
+    event: 'chat', scope: 'operator.read', payload: { runId: run.runId, sessionKey: run.sessionKey, seq: ++chatSeq, state, ...extra },
+  });
+
+  const timeout = AbortSignal.timeout(ctx.timeoutMs);
+  const signal = AbortSignal.any([ctx.signal, timeout]);
+  const allowed = ctx.tools.filter((t) => ctx.agent.tools.allow.includes(t.name));
+  const caller: CallerContext = {
+    connId: `internal:${run.runId}`, principal: ctx.delegation.principal, role: 'operator',
+    scopes: toolScopes(ctx.scopes, allowed), client: { id: 'gateway-client', mode: 'backend', version: 'internal' }, delegation: ctx.delegation,
+  };
+  const gateway = ctx.dial(caller);
+
+  store.setRunStatus(run.runId, 'running');
+  emitAgent('lifecycle', { phase: 'start', startedAt: started });
+  let reply = '';
+  try {
+    const model = ctx.resolveModel(ctx.agent.model ?? ctx.config.agents.defaults.model);
+    const system = [ctx.agent.systemPrompt, ctx.extraSystemPrompt].filter(Boolean).join('\n\n');
+    const messages: ChatMessage[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...history(store, run.sessionKey)];
+    for (let turn = 0; turn < MAX_TURNS; turn++) {
+      let text = '';
+      const result = await model.provider.complete({ model: model.model, messages, tools: allowed, signal }, (delta) => {
+        text += delta;
+        emitAgent('assistant', { text, delta });
+        emitChat('delta', { message: { role: 'assistant', content: [{ type: 'text', text }] } });
+      });
+      signal.throwIfAborted();
+      if (result.toolCalls.length === 0) { reply = result.text; break; }
+      const calls = result.toolCalls;
+      store.appendMessage({ sessionKey: run.sessionKey, runId: run.runId, role: 'assistant', actingFor: run.actingFor, content: [
+        ...(result.text ? [{ type: 'text', text: result.text }] : []),
+        ...calls.map((c) => ({ type: 'toolCall', id: c.id, name: c.name, arguments: safeJson(c.arguments) })),
+      ] });
+      messages.push({ role: 'assistant', content: result.text, toolCalls: calls });
+      for (const call of calls) {
+        const r = await runTool(ctx, gateway, allowed, call, signal, emitAgent);
+        store.appendMessage({ sessionKey: run.sessionKey, runId: run.runId, role: 'toolResult', actingFor: run.actingFor,
+          content: { toolCallId: call.id, toolName: call.name, isError: r.isError, text: r.text } });
+        messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: r.text, isError: r.isError });
+      }
+      if (turn === MAX_TURNS - 1) reply = `stopped after ${MAX_TURNS} model turns`;
+    }
+    store.appendMessage({ sessionKey: run.sessionKey, runId: run.runId, role: 'assistant', actingFor: run.actingFor, content: [{ type: 'text', text: reply }] });
+    store.setRunStatus(run.runId, 'ok', { reply });
+    store.setSessionStatus(run.sessionKey, 'done', run.runId);
+    emitAgent('lifecycle', { phase: 'end', endedAt: Date.now() });
+    emitChat('final', { message: { role: 'assistant', content: [{ type: 'text', text: reply }] }, stopReason: 'stop' });
+    log.info('run finished', { runId: run.runId, status: 'ok', durationMs: Date.now() - started, actingFor: run.actingFor });
+    return { status: 'ok', reply };
+  } catch (err) {
+    const reason = signal.aborted ? (timeout.aborted && !ctx.signal.aborted ? 'timeout' : String((ctx.signal.reason as Error | undefined)?.message ?? 'aborted')) : undefined;
+    const status: RunOutcome['status'] = reason === 'timeout' ? 'timeout' : reason === 'gateway stopping' ? 'interrupted' : reason ? 'aborted' : 'error';
+    const message = reason === 'timeout' ? `run timed out after ${ctx.timeoutMs} ms` : reason ?? (err instanceof Error ? err.message : String(err));
+    store.setRunStatus(run.runId, status, { error: message });
+    store.setSessionStatus(run.sessionKey, status === 'timeout' ? 'error' : status, run.runId);
+    emitAgent('lifecycle', { phase: 'error', error: message, status });
+    emitChat(status === 'aborted' ? 'aborted' : 'error', { errorMessage: message });
+    log.warn('run failed', { runId: run.runId, status, error: message, actingFor: run.actingFor });
+    return { status, reply: '', error: message };
+  } finally {
+    gateway.close();
+  }
+}
+
+function safeJson(text: string): unknown {
+  try { return JSON.parse(text) as unknown; } catch { return text; }
+}
+
+async function runTool(
+  ctx: RunContext, gateway: ReturnType<Dialer>, allowed: readonly ToolDef[], call: ToolCall, signal: AbortSignal,
+  emit: (stream: string, data: Record<string, unknown>) => void,
+): Promise<{ isError: boolean; text: string }> {
+  const base = { name: call.name, toolCallId: call.id, actingFor: ctx.delegation.actingFor };
+  const fail = (message: string) => {
+    emit('tool', { ...base, phase: 'result', isError: true, result: { error: message } });
+    ctx.log.info('tool call failed', { runId: ctx.run.runId, tool: call.name, error: message, actingFor: ctx.delegation.actingFor });
+    return { isError: true, text: JSON.stringify({ error: message }) };
+  };
+  let rawArgs: unknown;
+  try { rawArgs = JSON.parse(call.arguments); } catch (e) {
+    emit('tool', { ...base, phase: 'start', args: call.arguments });
+    return fail(`invalid arguments: not valid JSON (${(e as Error).message})`);
+  }
+  emit('tool', { ...base, phase: 'start', args: rawArgs });
+  const tool = allowed.find((t) => t.name === call.name);
+  if (!tool) {
+    const exists = ctx.tools.some((t) => t.name === call.name);
+    return fail(exists ? `tool "${call.name}" is not allowed for agent "${ctx.agent.id}"` : `unknown tool "${call.name}"`);
+  }
+  const parsed = validate(tool.args, rawArgs ?? {});
+  if (!parsed.ok) return fail(`invalid arguments: ${formatIssues(parsed.issues)}`);
+  try {
+    const result = await tool.run({ gateway, delegation: ctx.delegation, signal }, parsed.value);
+    emit('tool', { ...base, phase: 'result', isError: false, result });
+    ctx.log.info('tool call', { runId: ctx.run.runId, tool: call.name, actingFor: ctx.delegation.actingFor, depth: ctx.delegation.depth });
+    return { isError: false, text: JSON.stringify(result) };
+  } catch (err) {
+    if (err instanceof ToolError || err instanceof GatewayRequestError) return fail(err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,32 @@
+// The browser Origin gate, applied in every auth mode before credentials are looked at:
+// browser client ids and any upgrade carrying an Origin must present an allowed origin, or
+// a loopback origin from a loopback client. This stops cross-site WebSocket hijacking,
+// including through a proxy that would otherwise attach the victim's identity.
+import type { Ingress } from '../transport/ingress.js';
+
+const LOOPBACK_HOSTS = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+export function isLoopbackOrigin(origin: string): boolean {
+  try {
+    const u = new URL(origin);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && LOOPBACK_HOSTS.test(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+const normalize = (o: string): string => o.trim().replace(/\/+$/, '').toLowerCase();
+
+export function createOriginGate(allowedOrigins: readonly string[]) {
+  const any = allowedOrigins.includes('*');
+  const allowed = new Set(allowedOrigins.map(normalize));
+  /** True when this connection may proceed as far as the origin is concerned. */
+  return (ingress: Ingress, isBrowserClient: boolean): boolean => {
+    if (ingress.origins.length === 0) return !isBrowserClient;
+    if (ingress.origins.length > 1) return false;
+    const origin = ingress.origins[0]!;
+    if (origin === 'null' || origin.trim() === '') return false;
+    if (any || allowed.has(normalize(origin))) return true;
+    return ingress.kind === 'direct-local' || (ingress.peerIsLoopback && !ingress.forwarded) ? isLoopbackOrigin(origin) : false;
+  };
+}

@@ -1,0 +1,86 @@
+// Auth mode "trusted-proxy": identity comes from a header set by a configured proxy. The
+// header counts only when the socket peer is a trusted proxy (never X-Forwarded-For), by its
+// exact name, exactly once, with a sane value, and — when proxySecret is configured — only
+// alongside the proxy's shared secret. Every check is fail-closed; there is no fallback.
+import { secretEquals } from '../../util/secret.js';
+import { allow, deny, type AuthDecision, type AuthRequest, type AuthStrategy } from '../decision.js';
+
+export interface TrustedProxyConfig {
+  userHeader: string;
+  requiredHeaders: readonly string[];
+  allowUsers: readonly string[];
+  proxySecret?: { header: string; value: string } | undefined;
+}
+
+export const MAX_USER_LENGTH = 320;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const PLACEHOLDER = /\{[^}]*\}/;
+
+/** Header names that differ from `name` only by "." or "_" in place of "-" (after lower-casing). */
+const canonical = (name: string): string => name.replace(/[._]/g, '-');
+
+/** Why a user header value is unusable, or null when it is fine. */
+export function invalidUserValue(v: string): boolean {
+  return v.length > MAX_USER_LENGTH || CONTROL.test(v) || PLACEHOLDER.test(v) || v.includes(',') || /\s/.test(v);
+}
+
+/** Compiles allowUsers into a predicate: exact (case-insensitive) names, or `*@domain`. */
+export function compileAllowUsers(list: readonly string[]): (user: string) => boolean {
+  if (list.length === 0) return () => true;
+  const exact = new Set<string>();
+  const domains: string[] = [];
+  for (const u of list) {
+    const l = u.toLowerCase();
+    if (l.startsWith('*@')) domains.push(l.slice(1));
+    else exact.add(l);
+  }
+  return (user) => {
+    const l = user.toLowerCase();
+    return exact.has(l) || (l.lastIndexOf('@') > 0 && domains.some((d) => l.endsWith(d) && l.indexOf('@') === l.length - d.length));
+  };
+}
+
+export function createTrustedProxyStrategy(cfg: TrustedProxyConfig): AuthStrategy {
+  const userHeader = cfg.userHeader.toLowerCase();
+  const userCanon = canonical(userHeader);
+  const secretHeader = cfg.proxySecret?.header.toLowerCase();
+  const secretCanon = secretHeader ? canonical(secretHeader) : undefined;
+  const required = cfg.requiredHeaders.map((h) => h.toLowerCase());
+  const allowed = compileAllowUsers(cfg.allowUsers);
+
+  return {
+    mode: 'trusted-proxy',
+    authenticate(req: AuthRequest): AuthDecision {
+      const { ingress } = req;
+      if (!ingress.peerTrusted) return deny('trusted_proxy_untrusted_source');
+
+      const users: string[] = [];
+      const secrets: string[] = [];
+      for (const [name, value] of ingress.headers) {
+        if (name === userHeader) { users.push(value); continue; }
+        if (name === secretHeader) { secrets.push(value); continue; }
+        const c = canonical(name);
+        if (c === userCanon) return deny('trusted_proxy_header_alias', { header: name });
+        if (c === secretCanon) return deny('trusted_proxy_header_alias', { header: name });
+      }
+
+      if (cfg.proxySecret) {
+        if (secrets.length === 0) return deny('trusted_proxy_secret_missing');
+        if (secrets.length > 1 || !secretEquals(secrets[0], cfg.proxySecret.value)) return deny('trusted_proxy_secret_mismatch');
+      }
+
+      for (const h of required) {
+        const present = ingress.headers.some(([n, v]) => n === h && v.trim() !== '');
+        if (!present) return deny('trusted_proxy_missing_header', { header: h });
+      }
+
+      if (users.length > 1) return deny('trusted_proxy_header_duplicate', { header: userHeader });
+      const user = users[0]?.trim() ?? '';
+      if (user === '') return deny('trusted_proxy_user_missing');
+      if (invalidUserValue(user)) return deny('trusted_proxy_user_invalid');
+      if (!allowed(user)) return deny('trusted_proxy_user_not_allowed');
+      return allow({ kind: 'trusted-proxy', user: user.includes('@') ? user.toLowerCase() : user });
+    },
+  };
+}

@@ -1,0 +1,212 @@
+// Loads configuration: find the file, parse JSON5, overlay flags and env secrets, validate
+// everything (collecting every problem), apply startup rules, then freeze. This directory is
+// the only place that reads process.env or config/state files.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import JSON5 from 'json5';
+import type { Issue } from '../protocol/schema.js';
+import { deepFreeze, type DeepReadonly } from '../util/freeze.js';
+import type { Cidr } from '../util/ip.js';
+import { isLoopbackIp } from '../util/ip.js';
+import { EMBEDDED_DEFAULTS } from './defaults.js';
+import { ConfigError } from './errors.js';
+import { checkStartupRules, parseTrustedProxies } from './rules.js';
+import { configSchema, type AgentsSection, type AuthMode, type ModelsSection, type RawConfig } from './schema.js';
+import { ensureGatewayToken, readStateToken } from './state-files.js';
+
+export interface LoadOptions {
+  /** --config; beats CLAWGATE_CONFIG. */
+  configPath?: string;
+  port?: number;
+  bind?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Create the token file when token mode has no token (gateway run does; validate does not). */
+  generateToken?: boolean;
+}
+
+export type RateLimitConfig = { maxAttempts: number; windowMs: number; lockoutMs: number; exemptLoopback: boolean };
+
+export type AuthConfig =
+  | { mode: 'none' }
+  | { mode: 'token'; token: string; tokenSource: 'config' | 'env' | 'generated'; rateLimit: RateLimitConfig }
+  | { mode: 'password'; password: string; rateLimit: RateLimitConfig }
+  | {
+      mode: 'trusted-proxy';
+      /** Lower-cased header names. */
+      userHeader: string;
+      requiredHeaders: string[];
+      allowUsers: string[];
+      proxySecret?: { header: string; value: string };
+    };
+
+export interface GatewayConfig {
+  configPath: string | null;
+  stateDir: string;
+  gateway: {
+    port: number;
+    bind: 'loopback' | 'lan' | 'auto' | 'custom';
+    bindHost: string;
+    bindIsLoopback: boolean;
+    controlUi: { enabled: boolean; basePath: string; allowedOrigins: string[] };
+    auth: AuthConfig;
+    trustedProxies: Cidr[];
+    limits: RawConfig['gateway']['limits'];
+  };
+  agents: AgentsSection;
+  models: { providers: Record<string, ModelsSection['providers'][string] & { apiKeyValue?: string }> };
+  channels: RawConfig['channels'];
+  logging: RawConfig['logging'];
+  /** Keys that loaded but have no effect, and similar notices. */
+  warnings: string[];
+  /** Set when a token was generated on this load (printed once by the caller). */
+  generatedToken?: { path: string };
+}
+
+export type FrozenConfig = DeepReadonly<GatewayConfig>;
+
+export function resolveStateDir(env: LoadOptions['env'] = process.env): string {
+  return resolve(env.CLAWGATE_STATE_DIR || join(homedir(), '.clawgate'));
+}
+
+/** Parses JSON5; also accepts a bare `"gateway": {...}` fragment as pasted from an OpenClaw config. */
+export function parseConfigText(text: string, source: string): unknown {
+  try {
+    return JSON5.parse(text);
+  } catch (err) {
+    if (/^\s*(?:\/\/[^\n]*\n\s*)*["A-Za-z_$][^:]*:/.test(text)) {
+      try { return JSON5.parse(`{${text}\n}`); } catch { /* report the original error */ }
+    }
+    const msg = err instanceof Error ? err.message.replace(/^JSON5: /, '') : String(err);
+    throw new ConfigError(source, [{ path: '(file)', message: `not valid JSON5: ${msg}` }]);
+  }
+}
+
+function resolveBindHost(raw: RawConfig, env: NonNullable<LoadOptions['env']>): string {
+  switch (raw.gateway.bind) {
+    case 'loopback': return '127.0.0.1';
+    case 'lan': return '0.0.0.0';
+    case 'custom': return raw.gateway.customBindHost ?? '127.0.0.1';
+    case 'auto': return env.CLAWGATE_IN_CONTAINER === '1' || existsSync('/.dockerenv') ? '0.0.0.0' : '127.0.0.1';
+  }
+}
+
+export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
+  const env = opts.env ?? process.env;
+  const stateDir = resolveStateDir(env);
+  const explicit = opts.configPath ?? env.CLAWGATE_CONFIG;
+  const path = explicit ? resolve(explicit) : join(stateDir, 'clawgate.json');
+  let input: unknown;
+  let configPath: string | null = path;
+  if (existsSync(path)) {
+    let text: string;
+    try { text = readFileSync(path, 'utf8'); } catch (err) {
+      throw new ConfigError(path, [{ path: '(file)', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+    }
+    input = parseConfigText(text, path);
+  } else if (explicit) {
+    throw new ConfigError(path, [{ path: '(file)', message: 'file not found' }]);
+  } else {
+    input = structuredClone(EMBEDDED_DEFAULTS);
+    configPath = null;
+  }
+  const source = configPath ?? 'embedded defaults';
+
+  // Flags override the file before validation so their values are checked the same way.
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+    const o = input as Record<string, Record<string, unknown> | undefined>;
+    if (opts.port !== undefined || opts.bind !== undefined) {
+      const g = { ...(o.gateway ?? {}) };
+      if (opts.port !== undefined) g.port = opts.port;
+      if (opts.bind !== undefined) g.bind = opts.bind;
+      o.gateway = g;
+    }
+  }
+
+  const warnings: string[] = [];
+  const issues: Issue[] = [];
+  const raw = configSchema((p) => warnings.push(`${p} is an OpenClaw setting clawgate does not use; it is ignored`)).check(input, '', issues);
+  if (issues.length > 0) throw new ConfigError(source, issues);
+
+  const g = raw.gateway;
+  const envToken = env.CLAWGATE_GATEWAY_TOKEN || undefined;
+  const envPassword = env.CLAWGATE_GATEWAY_PASSWORD || undefined;
+  const token = g.auth.token ?? envToken;
+  const password = g.auth.password ?? envPassword;
+  const mode: AuthMode = g.auth.mode ?? (password !== undefined && token === undefined ? 'password' : 'token');
+  const bindHost = resolveBindHost(raw, env);
+  const bindIsLoopback = isLoopbackIp(bindHost) || bindHost === 'localhost';
+  const trustedProxies = parseTrustedProxies(g.trustedProxies, issues);
+  checkStartupRules({ raw, mode, bindIsLoopback, token: mode === 'trusted-proxy' ? token : undefined, password, tokenFromEnv: g.auth.token === undefined }, trustedProxies, issues);
+
+  let auth: AuthConfig;
+  let generatedToken: GatewayConfig['generatedToken'];
+  const tp = g.auth.trustedProxy;
+  let proxySecret: { header: string; value: string } | undefined;
+  if (mode === 'trusted-proxy' && tp?.proxySecret) {
+    const ps = tp.proxySecret;
+    const value = ps.value ?? (ps.env ? env[ps.env] : undefined);
+    if (ps.env && !value) issues.push({ path: 'gateway.auth.trustedProxy.proxySecret.env', message: `environment variable ${ps.env} is not set` });
+    else if (value !== undefined && value.length < 16) issues.push({ path: 'gateway.auth.trustedProxy.proxySecret', message: 'the secret must be at least 16 characters' });
+    if (value) proxySecret = { header: ps.header.toLowerCase(), value };
+  }
+  const models: GatewayConfig['models'] = { providers: {} };
+  for (const [name, p] of Object.entries(raw.models.providers)) {
+    const apiKeyValue = p.apiKey ?? (p.apiKeyEnv ? env[p.apiKeyEnv] : undefined);
+    models.providers[name] = apiKeyValue === undefined ? { ...p } : { ...p, apiKeyValue };
+  }
+  if (issues.length > 0) throw new ConfigError(source, issues);
+
+  switch (mode) {
+    case 'none': auth = { mode }; break;
+    case 'password': auth = { mode, password: password!, rateLimit: g.auth.rateLimit }; break;
+    case 'trusted-proxy':
+      if (password !== undefined) warnings.push('gateway.auth.password is ignored in trusted-proxy mode; local tools use the local credential');
+      auth = {
+        mode,
+        userHeader: tp!.userHeader.toLowerCase(),
+        requiredHeaders: tp!.requiredHeaders.map((h) => h.toLowerCase()),
+        allowUsers: [...tp!.allowUsers],
+        ...(proxySecret ? { proxySecret } : {}),
+      };
+      break;
+    case 'token': {
+      if (token !== undefined) {
+        auth = { mode, token, tokenSource: g.auth.token !== undefined ? 'config' : 'env', rateLimit: g.auth.rateLimit };
+      } else {
+        const stored = opts.generateToken ? ensureGatewayToken(stateDir) : { token: readStateToken(stateDir), path: join(stateDir, 'gateway-token'), created: false };
+        if (stored.created) generatedToken = { path: stored.path };
+        auth = { mode, token: stored.token ?? '', tokenSource: 'generated', rateLimit: g.auth.rateLimit };
+      }
+      break;
+    }
+  }
+
+  const cfg: GatewayConfig = {
+    configPath,
+    stateDir,
+    gateway: {
+      port: g.port, bind: g.bind, bindHost, bindIsLoopback,
+      controlUi: { ...g.controlUi, allowedOrigins: [...g.controlUi.allowedOrigins] },
+      auth, trustedProxies, limits: g.limits,
+    },
+    agents: raw.agents,
+    models,
+    channels: raw.channels,
+    logging: raw.logging,
+    warnings,
+    ...(generatedToken ? { generatedToken } : {}),
+  };
+  return deepFreeze(cfg);
+}
+
+/** Every configured secret value, for log redaction and leak checks. */
+export function configuredSecrets(cfg: FrozenConfig): string[] {
+  const out: string[] = [];
+  const a = cfg.gateway.auth;
+  if (a.mode === 'token' && a.token) out.push(a.token);
+  if (a.mode === 'password') out.push(a.password);
+  if (a.mode === 'trusted-proxy' && a.proxySecret) out.push(a.proxySecret.value);
+  for (const p of Object.values(cfg.models.providers)) if (p.apiKeyValue) out.push(p.apiKeyValue);
+  return out;
+}

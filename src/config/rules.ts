@@ -1,0 +1,76 @@
+// Cross-field startup rules, checked after the schema. Each returns a key path and a
+// message that says what to change.
+import { cidrCoversLoopback, parseCidr, type Cidr } from '../util/ip.js';
+import type { Issue } from '../protocol/schema.js';
+import type { RawConfig } from './schema.js';
+
+export interface RuleInput {
+  raw: RawConfig;
+  mode: 'none' | 'token' | 'password' | 'trusted-proxy';
+  bindIsLoopback: boolean;
+  token: string | undefined;
+  password: string | undefined;
+  tokenFromEnv: boolean;
+}
+
+export function parseTrustedProxies(entries: readonly string[], issues: Issue[]): Cidr[] {
+  const out: Cidr[] = [];
+  entries.forEach((e, i) => {
+    const c = parseCidr(e);
+    if (c) out.push(c);
+    else issues.push({ path: `gateway.trustedProxies[${i}]`, message: `"${e}" is not an IP address or CIDR range` });
+  });
+  return out;
+}
+
+const ALLOW_USER = /^(?:\*@[^\s@*]+|[^\s*]+)$/;
+
+export function checkStartupRules(input: RuleInput, proxies: readonly Cidr[], issues: Issue[]): void {
+  const { raw, mode } = input;
+  const g = raw.gateway;
+  if (g.bind === 'custom' && !g.customBindHost) issues.push({ path: 'gateway.customBindHost', message: 'is required when bind is "custom"' });
+  if (mode === 'trusted-proxy') {
+    const tp = g.auth.trustedProxy;
+    if (!tp) issues.push({ path: 'gateway.auth.trustedProxy.userHeader', message: 'is required when auth.mode is "trusted-proxy" (the header your proxy sets, e.g. "x-authentik-email")' });
+    if (g.trustedProxies.length === 0) issues.push({ path: 'gateway.trustedProxies', message: 'trusted-proxy auth needs at least one trusted proxy address (the proxy that sets the identity header)' });
+    else if (input.bindIsLoopback && proxies.length > 0 && !proxies.some(cidrCoversLoopback)) {
+      issues.push({ path: 'gateway.trustedProxies', message: 'bind is loopback, so only a proxy on this host can reach the gateway: add "127.0.0.1" (or "::1") to trustedProxies, or bind to "lan"' });
+    }
+    if (input.token !== undefined) {
+      issues.push({ path: input.tokenFromEnv ? 'CLAWGATE_GATEWAY_TOKEN' : 'gateway.auth.token', message: 'a shared token cannot be combined with trusted-proxy auth (it would be a second way in that bypasses the proxy); remove it — local tools use the local credential instead' });
+    }
+    const ps = tp?.proxySecret;
+    if (ps && (ps.value === undefined) === (ps.env === undefined)) {
+      issues.push({ path: 'gateway.auth.trustedProxy.proxySecret', message: 'set exactly one of "value" or "env"' });
+    }
+    tp?.allowUsers.forEach((u, i) => {
+      if (!ALLOW_USER.test(u)) issues.push({ path: `gateway.auth.trustedProxy.allowUsers[${i}]`, message: `"${u}" must be a user name, an email, or "*@domain"` });
+    });
+    if (tp && tp.userHeader.toLowerCase() === ps?.header.toLowerCase()) {
+      issues.push({ path: 'gateway.auth.trustedProxy.proxySecret.header', message: 'must differ from userHeader' });
+    }
+  }
+  if (mode === 'password' && input.password === undefined) {
+    issues.push({ path: 'gateway.auth.password', message: 'password auth needs a password (set gateway.auth.password or CLAWGATE_GATEWAY_PASSWORD)' });
+  }
+  if (mode === 'none' && !input.bindIsLoopback) {
+    issues.push({ path: 'gateway.auth.mode', message: `bind "${g.bind}" exposes the gateway beyond this host, so it needs auth: choose token, password or trusted-proxy` });
+  }
+  if (g.controlUi.basePath !== '/' && g.controlUi.basePath.endsWith('/')) {
+    issues.push({ path: 'gateway.controlUi.basePath', message: 'must not end with "/" (e.g. "/openclaw")' });
+  }
+  g.controlUi.allowedOrigins.forEach((o, i) => {
+    if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) issues.push({ path: `gateway.controlUi.allowedOrigins[${i}]`, message: `"${o}" must be an origin like "https://openclaw.example.com" (scheme and host, no path) or "*"` });
+  });
+  const ids = new Set<string>();
+  raw.agents.list.forEach((a, i) => {
+    if (ids.has(a.id)) issues.push({ path: `agents.list[${i}].id`, message: `duplicate agent id "${a.id}"` });
+    ids.add(a.id);
+  });
+  raw.agents.list.forEach((a, i) => a.subagents.allowAgents.forEach((t, j) => {
+    if (t !== '*' && !raw.agents.list.some((b) => b.id === t)) issues.push({ path: `agents.list[${i}].subagents.allowAgents[${j}]`, message: `no agent with id "${t}"` });
+  }));
+  for (const [name, p] of Object.entries(raw.models.providers)) {
+    if (p.apiKey !== undefined && p.apiKeyEnv !== undefined) issues.push({ path: `models.providers.${name}`, message: 'set at most one of "apiKey" or "apiKeyEnv"' });
+  }
+}

@@ -1,0 +1,117 @@
+// The configuration schema: OpenClaw's `gateway` keys plus clawgate's own sections.
+// Unknown keys are errors; a few OpenClaw keys clawgate does not implement are accepted
+// with a warning so an OpenClaw config still loads.
+import { arr, bool, literal, num, obj, optional, record, str, withDefault, type Infer } from '../protocol/schema.js';
+
+export const AUTH_MODES = ['none', 'token', 'password', 'trusted-proxy'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+export const BIND_MODES = ['loopback', 'lan', 'auto', 'custom'] as const;
+
+/** OpenClaw gateway keys that load but have no effect in clawgate. */
+const IGNORED_GATEWAY_KEYS = ['remote', 'tailscale', 'reload', 'http', 'nodes', 'tls', 'channelHealthCheckMinutes', 'push'];
+/** OpenClaw top-level sections that load but have no effect in clawgate. */
+export const IGNORED_TOP_LEVEL_KEYS = [
+  '$schema', 'meta', 'wizard', 'update', 'browser', 'ui', 'skills', 'plugins', 'hooks', 'messages', 'commands',
+  'session', 'cron', 'tools', 'env', 'diagnostics', 'auth', 'bindings', 'broadcast', 'audio', 'talk',
+  'approvals', 'discovery', 'canvasHost', 'web', 'nodeHost', 'memory',
+];
+
+const headerName = str({ min: 1, max: 128, pattern: /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, patternHint: 'must be a valid HTTP header name' });
+const positiveInt = (max = 2 ** 31) => num({ int: true, min: 1, max });
+
+export const gatewaySchema = (onIgnored: (path: string) => void) => obj({
+  port: withDefault(num({ int: true, min: 0, max: 65535 }), () => 18789),
+  mode: withDefault(literal('local'), () => 'local' as const),
+  bind: withDefault(literal(...BIND_MODES), () => 'loopback' as const),
+  customBindHost: optional(str({ min: 1 })),
+  controlUi: withDefault(obj({
+    enabled: withDefault(bool(), () => true),
+    basePath: withDefault(str({ pattern: /^\/[A-Za-z0-9._~\-/]*$/, patternHint: 'must be an absolute URL path like "/" or "/openclaw"' }), () => '/'),
+    allowedOrigins: withDefault(arr(str({ min: 1 })), () => []),
+  }, { ignoredKeys: ['allowInsecureAuth', 'dangerouslyAllowHostHeaderOriginFallback', 'dangerouslyDisableDeviceAuth', 'root'], onIgnored }), () => ({ enabled: true, basePath: '/', allowedOrigins: [] })),
+  auth: withDefault(obj({
+    mode: optional(literal(...AUTH_MODES)),
+    token: optional(str({ min: 1 })),
+    password: optional(str({ min: 1 })),
+    trustedProxy: optional(obj({
+      userHeader: str({ min: 1 }),
+      requiredHeaders: withDefault(arr(headerName), () => []),
+      allowUsers: withDefault(arr(str({ min: 1, max: 320 })), () => []),
+      proxySecret: optional(obj({
+        header: headerName,
+        value: optional(str({ min: 16 })),
+        env: optional(str({ min: 1, pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, patternHint: 'must be an environment variable name' })),
+      })),
+    }, { ignoredKeys: ['allowLoopback', 'deviceAutoApprove'], onIgnored })),
+    rateLimit: withDefault(obj({
+      maxAttempts: withDefault(positiveInt(), () => 10),
+      windowMs: withDefault(positiveInt(), () => 60_000),
+      lockoutMs: withDefault(num({ int: true, min: 0 }), () => 300_000),
+      exemptLoopback: withDefault(bool(), () => false),
+    }), () => ({ maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false })),
+  }, { ignoredKeys: ['allowTailscale', 'identityScopes'], onIgnored }), () => ({ rateLimit: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false } })),
+  trustedProxies: withDefault(arr(str({ min: 1 })), () => []),
+  /** clawgate extension: transport limits. */
+  limits: withDefault(obj({
+    maxPreAuthPayload: withDefault(positiveInt(), () => 64 * 1024),
+    maxPayload: withDefault(positiveInt(), () => 25 * 1024 * 1024),
+    maxBufferedBytes: withDefault(positiveInt(), () => 50 * 1024 * 1024),
+    handshakeTimeoutMs: withDefault(positiveInt(), () => 10_000),
+    tickIntervalMs: withDefault(positiveInt(), () => 30_000),
+    maxPreAuthConnectionsPerIp: withDefault(positiveInt(), () => 64),
+  }), () => ({ maxPreAuthPayload: 64 * 1024, maxPayload: 25 * 1024 * 1024, maxBufferedBytes: 50 * 1024 * 1024, handshakeTimeoutMs: 10_000, tickIntervalMs: 30_000, maxPreAuthConnectionsPerIp: 64 })),
+}, { ignoredKeys: IGNORED_GATEWAY_KEYS, onIgnored });
+
+const agentId = str({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/, patternHint: 'must be lowercase letters, digits, "-" or "_"' });
+
+export const subagentLimitsSchema = obj({
+  maxDepth: withDefault(num({ int: true, min: 0, max: 16 }), () => 2),
+  maxChildrenPerRun: withDefault(num({ int: true, min: 0, max: 100 }), () => 5),
+  maxConcurrent: withDefault(num({ int: true, min: 1, max: 1000 }), () => 8),
+});
+
+export const agentsSchema = obj({
+  defaults: withDefault(obj({
+    model: withDefault(str({ min: 1 }), () => 'scripted'),
+    timeoutMs: withDefault(positiveInt(), () => 600_000),
+    subagents: withDefault(subagentLimitsSchema, () => ({ maxDepth: 2, maxChildrenPerRun: 5, maxConcurrent: 8 })),
+  }), () => ({ model: 'scripted', timeoutMs: 600_000, subagents: { maxDepth: 2, maxChildrenPerRun: 5, maxConcurrent: 8 } })),
+  list: withDefault(arr(obj({
+    id: agentId,
+    name: optional(str({ min: 1, max: 200 })),
+    default: optional(bool()),
+    model: optional(str({ min: 1 })),
+    systemPrompt: optional(str({ max: 100_000 })),
+    tools: withDefault(obj({ allow: withDefault(arr(str({ min: 1 })), () => []) }), () => ({ allow: [] })),
+    subagents: withDefault(obj({ allowAgents: withDefault(arr(str({ min: 1 })), () => []) }), () => ({ allowAgents: [] })),
+  })), () => []),
+});
+
+export const modelsSchema = obj({
+  providers: withDefault(record(obj({
+    api: withDefault(literal('openai-completions'), () => 'openai-completions' as const),
+    baseUrl: str({ min: 1, pattern: /^https?:\/\//, patternHint: 'must be an http(s) URL' }),
+    apiKeyEnv: optional(str({ pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, patternHint: 'must be an environment variable name' })),
+    apiKey: optional(str({ min: 1 })),
+    timeoutMs: withDefault(positiveInt(), () => 120_000),
+  })), () => ({})),
+});
+
+export const loggingSchema = obj({
+  level: withDefault(literal('debug', 'info', 'warn', 'error'), () => 'info' as const),
+  format: withDefault(literal('auto', 'json', 'pretty'), () => 'auto' as const),
+});
+
+export const configSchema = (onIgnored: (path: string) => void) => obj({
+  gateway: withDefault(gatewaySchema(onIgnored), () => gatewaySchema(onIgnored).check({}, 'gateway', [])),
+  agents: withDefault(agentsSchema, () => agentsSchema.check({}, 'agents', [])),
+  models: withDefault(modelsSchema, () => ({ providers: {} })),
+  channels: withDefault(record(obj({}, { passthrough: true })), () => ({})),
+  logging: withDefault(loggingSchema, () => ({ level: 'info' as const, format: 'auto' as const })),
+}, { ignoredKeys: IGNORED_TOP_LEVEL_KEYS, onIgnored });
+
+export type RawConfig = Infer<ReturnType<typeof configSchema>>;
+export type GatewaySection = RawConfig['gateway'];
+export type AgentsSection = RawConfig['agents'];
+export type AgentConfig = AgentsSection['list'][number];
+export type ModelsSection = RawConfig['models'];

@@ -1,0 +1,223 @@
+// Composition root: builds every component from the frozen config, listens, and returns a
+// handle whose close() shuts everything down in order.
+import { chmodSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import type { FrozenConfig } from './config/load.js';
+import { configuredSecrets } from './config/load.js';
+import { createAuthStrategy } from './auth/index.js';
+import { createLocalStrategy } from './auth/strategies/local.js';
+import { createRateLimiter } from './auth/rate-limit.js';
+import { publishLocalCredential, removeLocalCredential, type LocalEndpoint } from './config/state-files.js';
+import { createOriginGate } from './auth/origin.js';
+import { PROTOCOL_VERSION } from './protocol/frames.js';
+import type { HelloOk } from './protocol/connect.js';
+import { createEventBus } from './rpc/events.js';
+import { createPresence } from './rpc/presence.js';
+import { createRouter, type MethodDef } from './rpc/registry.js';
+import type { MethodServices } from './rpc/context.js';
+import { systemMethods } from './rpc/methods/system.js';
+import { agentsMethods } from './rpc/methods/agents.js';
+import { sessionsMethods } from './rpc/methods/sessions.js';
+import { agentMethods } from './rpc/methods/agent.js';
+import { chatMethods } from './rpc/methods/chat.js';
+import { createInProcessDialer, type Dialer } from './rpc/in-process.js';
+import type { Router } from './rpc/registry.js';
+import { openSqliteStore } from './store/sqlite.js';
+import type { Store } from './store/types.js';
+import { createRunManager, type RunManager } from './agents/runs.js';
+import { createModelResolver } from './agents/models/index.js';
+import { BUILTIN_TOOLS, BUILTIN_TOOL_NAMES } from './agents/tools/sessions.js';
+import { ensureDir } from './config/state-files.js';
+import { join } from 'node:path';
+import { createHttpGateway, sendJson, type HttpGateway, type HttpRoute } from './transport/http.js';
+import { handleConnection, type ConnectionDeps } from './transport/ws-connection.js';
+import { createIpMatcher } from './util/ip.js';
+import { createLogger, type Logger } from './util/log.js';
+import { VERSION } from './version.js';
+
+export const GATEWAY_EVENTS = ['connect.challenge', 'tick', 'presence', 'health', 'shutdown', 'agent', 'chat', 'sessions.changed'];
+
+export interface GatewayHandle {
+  readonly url: string;
+  /** The local listener's socket path, when it runs. */
+  readonly localSocket: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  readonly config: FrozenConfig;
+  readonly log: Logger;
+  readonly store: Store;
+  readonly runs: RunManager;
+  /** Opens an in-process client (the internal path); for channels, tests and benchmarks. */
+  readonly dial: Dialer;
+  close(reason?: string): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  now?: () => number;
+  /** Serve the same-host listener (Unix socket + per-boot secret in the state dir); default true. */
+  localListener?: boolean;
+}
+
+async function stopHttp(h: HttpGateway): Promise<void> {
+  for (const ws of h.wss.clients) ws.close(1012, 'service restart');
+  await new Promise<void>((resolve) => {
+    h.server.close(() => resolve());
+    setTimeout(() => { for (const ws of h.wss.clients) ws.terminate(); h.server.closeAllConnections(); }, 1_000).unref();
+  });
+}
+
+/**
+ * The same-host path for local processes such as the CLI: a Unix socket in the 0700 runtime
+ * folder, authenticated by a per-boot secret in a 0600 file. It works in every auth mode and
+ * no proxy can reach it.
+ */
+async function startLocalListener(stateDir: string, deps: ConnectionDeps, routes: HttpRoute[], log: Logger): Promise<{ http: HttpGateway; endpoint: LocalEndpoint } | undefined> {
+  const { endpoint, secret } = publishLocalCredential(stateDir);
+  log.addSecret(secret);
+  if (Buffer.byteLength(endpoint.socketPath) > 100) {
+    log.warn('local listener disabled: socket path too long', { path: endpoint.socketPath });
+    removeLocalCredential(endpoint);
+    return undefined;
+  }
+  const strategy = createLocalStrategy(secret, createRateLimiter({ maxAttempts: 10, windowMs: 60_000, lockoutMs: 60_000 }));
+  const localDeps: ConnectionDeps = {
+    ...deps,
+    handshake: { ...deps.handshake, strategy, originAllowed: (ingress, isBrowser) => ingress.origins.length === 0 && !isBrowser },
+  };
+  const http = createHttpGateway({
+    routes,
+    trustedProxies: createIpMatcher([]),
+    maxPreAuthPayload: deps.limits.maxPreAuthPayload,
+    maxPreAuthConnectionsPerIp: 64,
+    onConnection: (ws, ingress, release) => { handleConnection(ws, ingress, localDeps, release); },
+    log,
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.server.once('error', reject);
+    http.server.listen(endpoint.socketPath, () => { http.server.off('error', reject); resolve(); });
+  });
+  chmodSync(endpoint.socketPath, 0o600);
+  return { http, endpoint };
+}
+
+export async function startGateway(config: FrozenConfig, opts: StartOptions = {}): Promise<GatewayHandle> {
+  const log = opts.log ?? createLogger({ level: config.logging.level, format: config.logging.format, secrets: configuredSecrets(config) });
+  for (const s of configuredSecrets(config)) log.addSecret(s);
+  const now = opts.now ?? Date.now;
+  const startedAt = Date.now();
+  const g = config.gateway;
+  const bus = createEventBus();
+  const presence = createPresence();
+  let connections = 0;
+
+  const services: MethodServices = {
+    facts: { version: VERSION, startedAt, hostname: hostname(), config, connectionCount: () => connections },
+    presence, bus,
+  };
+  for (const a of config.agents.list) {
+    const unknown = a.tools.allow.filter((t) => !BUILTIN_TOOL_NAMES.includes(t));
+    if (unknown.length) throw new Error(`agents.list: agent "${a.id}" allows unknown tools: ${unknown.join(', ')} (known: ${BUILTIN_TOOL_NAMES.join(', ')})`);
+  }
+  const resolveModel = createModelResolver(config.models);
+  for (const a of config.agents.list) resolveModel(a.model ?? config.agents.defaults.model); // fail at startup, not mid-run
+
+  ensureDir(config.stateDir);
+  const store = openSqliteStore(join(config.stateDir, 'clawgate.db'));
+  const interrupted = store.interruptInFlight();
+  if (interrupted > 0) log.warn('runs interrupted by the previous stop', { count: interrupted });
+
+  let router: Router | undefined;
+  const dial = createInProcessDialer(() => router!, bus);
+  const runs = createRunManager({ config, store, bus, dial, resolveModel, tools: BUILTIN_TOOLS, log });
+  const methods: MethodDef[] = [
+    ...systemMethods(services, { sections: () => ({ sessions: { path: join(config.stateDir, 'clawgate.db'), count: store.countSessions(), active: runs.activeCount } }) }),
+    ...agentsMethods(services), ...sessionsMethods(services, runs, store), ...agentMethods(runs), ...chatMethods(runs, store),
+  ];
+  router = createRouter(methods, log);
+
+  const strategy = createAuthStrategy(g.auth, now);
+  const defaultAgent = config.agents.list.find((a) => a.default) ?? config.agents.list[0];
+  const hello = (accepted: { scopes: readonly string[] }, connId: string): HelloOk => ({
+    type: 'hello-ok',
+    protocol: PROTOCOL_VERSION,
+    server: { version: VERSION, connId },
+    features: { methods: [...router.methods], events: GATEWAY_EVENTS },
+    snapshot: {
+      presence: presence.list().map(({ connId: _c, ...e }) => e),
+      health: {},
+      stateVersion: { presence: presence.version, health: 0 },
+      uptimeMs: Date.now() - startedAt,
+      sessionDefaults: { defaultAgentId: defaultAgent?.id ?? 'main', mainKey: 'main', mainSessionKey: `agent:${defaultAgent?.id ?? 'main'}:main` },
+      authMode: g.auth.mode,
+    },
+    auth: { role: 'operator', scopes: [...accepted.scopes] },
+    policy: { maxPayload: g.limits.maxPayload, maxBufferedBytes: g.limits.maxBufferedBytes, tickIntervalMs: g.limits.tickIntervalMs },
+  });
+
+  const connDeps: ConnectionDeps = {
+    handshake: { strategy, originAllowed: createOriginGate(g.controlUi.allowedOrigins), now, deviceSkewMs: 10 * 60_000 },
+    router, bus, log, hello,
+    limits: g.limits,
+    onAuthenticated: ({ connId, accepted, ingress }) => {
+      connections++;
+      const c = accepted.params.client;
+      presence.add({
+        connId, ip: ingress.clientIp, version: c.version, platform: c.platform, mode: c.mode, reason: 'connect', ts: Date.now(),
+        text: `${c.displayName ?? c.id} (${c.mode})`, roles: [accepted.role], scopes: [...accepted.scopes],
+        ...(c.deviceFamily ? { deviceFamily: c.deviceFamily } : {}), ...(c.instanceId ? { instanceId: c.instanceId } : {}),
+      });
+      log.debug('connected', { connId, remote: ingress.clientIp, client: `${c.id} ${c.mode} v${c.version}`, principal: accepted.principal.kind });
+      return () => { connections--; presence.remove(connId); };
+    },
+  };
+
+  let ready = false;
+  const routes: HttpRoute[] = [
+    { method: 'GET', path: '/healthz', handle: (_q, res) => sendJson(res, 200, { ok: true }) },
+    { method: 'GET', path: '/readyz', handle: (_q, res) => sendJson(res, ready ? 200 : 503, { ready }) },
+  ];
+  const http = createHttpGateway({
+    routes,
+    trustedProxies: createIpMatcher(g.trustedProxies),
+    maxPreAuthPayload: g.limits.maxPreAuthPayload,
+    maxPreAuthConnectionsPerIp: g.limits.maxPreAuthConnectionsPerIp,
+    onConnection: (ws, ingress, release) => { handleConnection(ws, ingress, connDeps, release); },
+    log,
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.server.once('error', reject);
+    http.server.listen(g.port, g.bindHost, () => { http.server.off('error', reject); resolve(); });
+  });
+  const local = opts.localListener === false ? undefined : await startLocalListener(config.stateDir, connDeps, routes, log);
+  const addr = http.server.address() as AddressInfo;
+  const urlHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const tick = setInterval(() => bus.publish({ event: 'tick', payload: { ts: Date.now() } }), g.limits.tickIntervalMs);
+  tick.unref();
+  ready = true;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: `ws://${urlHost}:${addr.port}`,
+    localSocket: local?.endpoint.socketPath,
+    store, runs, dial,
+    host: addr.address,
+    port: addr.port,
+    config,
+    log,
+    close(reason = 'gateway stopping') {
+      closed ??= (async () => {
+        ready = false;
+        clearInterval(tick);
+        bus.publish({ event: 'shutdown', payload: { reason } });
+        await runs.stopAll();
+        await Promise.all([stopHttp(http), local ? stopHttp(local.http) : undefined]);
+        if (local) removeLocalCredential(local.endpoint);
+        store.close();
+      })();
+      return closed;
+    },
+  };
+}

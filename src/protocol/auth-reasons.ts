@@ -1,0 +1,25 @@
+// The closed set of reasons an authentication decision can give. They travel on the wire
+// as `details.authReason`; docs/reference/auth-reasons.md explains each (a test checks both
+// lists agree). Names follow OpenClaw's where OpenClaw has one.
+
+export const AUTH_REASONS = [
+  // token / password
+  'token_missing', 'token_mismatch', 'password_missing', 'password_mismatch', 'rate_limited',
+  // trusted-proxy
+  'trusted_proxy_untrusted_source', 'trusted_proxy_user_missing', 'trusted_proxy_user_not_allowed',
+  'trusted_proxy_missing_header', 'trusted_proxy_header_alias', 'trusted_proxy_header_duplicate',
+  'trusted_proxy_user_invalid', 'trusted_proxy_secret_missing', 'trusted_proxy_secret_mismatch',
+  // browser origin gate (every mode)
+  'origin_not_allowed',
+  // the local (same-host) listener
+  'local_secret_missing', 'local_secret_mismatch', 'local_forwarded',
+] as const;
+export type AuthReason = (typeof AUTH_REASONS)[number];
+
+/**
+ * A reason as written on the wire. `trusted_proxy_missing_header` carries the header name,
+ * as OpenClaw does (`trusted_proxy_missing_header_x-forwarded-groups`).
+ */
+export function wireAuthReason(reason: AuthReason, header?: string): string {
+  return reason === 'trusted_proxy_missing_header' && header ? `${reason}_${header}` : reason;
+}

@@ -1,0 +1,51 @@
+// Roles, scopes and the one method→scope table. Unclassified methods need admin, so a new
+// method is denied by default until it is placed here.
+
+export const SCOPES = [
+  'operator.admin', 'operator.read', 'operator.write', 'operator.approvals', 'operator.pairing', 'operator.talk.secrets',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+export const ROLES = ['operator', 'node'] as const;
+export type Role = (typeof ROLES)[number];
+
+const READ = 'operator.read' as const;
+const WRITE = 'operator.write' as const;
+const ADMIN = 'operator.admin' as const;
+
+/** Scope each method needs. Keep alphabetical within a scope. */
+export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
+  'agents.list': READ,
+  'chat.history': READ,
+  'health': READ,
+  'sessions.get': READ,
+  'sessions.list': READ,
+  'sessions.preview': READ,
+  'sessions.resolve': READ,
+  'status': READ,
+  'system-presence': READ,
+  'agent': WRITE,
+  'agent.wait': WRITE,
+  'chat.abort': WRITE,
+  'chat.send': WRITE,
+  'sessions.create': WRITE,
+  'sessions.send': WRITE,
+  'sessions.delete': ADMIN,
+  'sessions.reset': ADMIN,
+});
+
+const ADMIN_PREFIXES = ['config.', 'exec.approvals.', 'wizard.', 'update.'];
+
+/** The scope a method requires; unknown methods and reserved prefixes need admin. */
+export function requiredScope(method: string): Scope {
+  const s = METHOD_SCOPES[method];
+  if (s && !ADMIN_PREFIXES.some((p) => method.startsWith(p))) return s;
+  return ADMIN;
+}
+
+/** Whether granted scopes satisfy `needed`: admin satisfies all, write satisfies read. */
+export function hasScope(granted: readonly Scope[], needed: Scope): boolean {
+  if (granted.includes(ADMIN) || granted.includes(needed)) return true;
+  return needed === READ && granted.includes(WRITE);
+}
+
+export const isScope = (s: unknown): s is Scope => typeof s === 'string' && (SCOPES as readonly string[]).includes(s);

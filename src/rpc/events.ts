@@ -1,0 +1,35 @@
+// The gateway's event bus. Publishers name the scope an event needs; each subscriber
+// (a connection) filters by its own scopes and numbers broadcast events with its own seq.
+import { hasScope, type Scope } from '../protocol/scopes.js';
+
+export interface BusEvent {
+  readonly event: string;
+  readonly payload: unknown;
+  /** Scope a subscriber needs; undefined means every authenticated connection gets it. */
+  readonly scope?: Scope;
+  /** When set, only this connection receives it (targeted events carry no seq). */
+  readonly connId?: string;
+}
+
+export type Subscriber = { readonly connId: string; readonly scopes: readonly Scope[]; deliver(e: BusEvent): void };
+
+export interface EventBus {
+  publish(e: BusEvent): void;
+  subscribe(s: Subscriber): () => void;
+  readonly subscriberCount: number;
+}
+
+export function createEventBus(): EventBus {
+  const subs = new Set<Subscriber>();
+  return {
+    publish(e) {
+      for (const s of subs) {
+        if (e.connId !== undefined && e.connId !== s.connId) continue;
+        if (e.scope !== undefined && !hasScope(s.scopes, e.scope)) continue;
+        s.deliver(e);
+      }
+    },
+    subscribe(s) { subs.add(s); return () => { subs.delete(s); }; },
+    get subscriberCount() { return subs.size; },
+  };
+}

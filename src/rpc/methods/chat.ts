@@ -1,0 +1,64 @@
+// chat.send, chat.history and chat.abort: the chat view of sessions (control UI, openclaw-node).
+import { randomUUID } from 'node:crypto';
+import { any, bool, num, obj, optional, str } from '../../protocol/schema.js';
+import { RpcError } from '../../protocol/error-codes.js';
+import { principalId } from '../../auth/decision.js';
+import { defineMethod, type CallContext, type MethodDef } from '../registry.js';
+import type { RunService, SessionReader } from '../context.js';
+import type { MessageRow } from '../../store/types.js';
+
+const sendParams = {
+  message: str({ max: 1_000_000 }),
+  idempotencyKey: optional(str({ min: 1, max: 200, pattern: /^[\w.:@-]+$/, patternHint: 'must be letters, digits, "_", "-", ".", ":" or "@"' })),
+  thinking: optional(any()), deliver: optional(bool()), attachments: optional(any()), timeoutMs: optional(num({ int: true, min: 0 })),
+  agentId: optional(str()),
+};
+
+/** Starts a run and answers once (started / in_flight / ok), as OpenClaw's chat.send does. */
+export function sendToSession(runs: RunService, ctx: CallContext, sessionKey: string, p: { message: string; idempotencyKey?: string | undefined; timeoutMs?: number | undefined }) {
+  const runId = p.idempotencyKey ?? randomUUID();
+  const h = runs.start(ctx, { runId, message: p.message, sessionKey, timeoutMs: p.timeoutMs || undefined });
+  h.done.catch(() => undefined);
+  const status = h.created ? 'started' : h.run.status === 'ok' ? 'ok' : ['accepted', 'running'].includes(h.run.status) ? 'in_flight' : h.run.status;
+  return { runId, status, sessionKey: h.run.sessionKey };
+}
+
+export function toWireMessage(m: MessageRow): Record<string, unknown> {
+  const base = { timestamp: m.createdAt, runId: m.runId, ...(m.actingFor ? { actingFor: m.actingFor } : {}) };
+  if (m.role === 'toolResult') {
+    const c = m.content as { toolCallId: string; toolName: string; isError: boolean; text: string };
+    return { role: 'toolResult', toolCallId: c.toolCallId, toolName: c.toolName, isError: c.isError, content: [{ type: 'text', text: c.text }], ...base };
+  }
+  return { role: m.role, content: m.content, ...base };
+}
+
+export function chatMethods(runs: RunService, sessions: SessionReader): MethodDef[] {
+  return [
+    defineMethod({
+      name: 'chat.send',
+      params: obj({ sessionKey: str({ min: 1, max: 500 }), ...sendParams }),
+      handle: (ctx, p) => sendToSession(runs, ctx, p.sessionKey, p),
+    }),
+    defineMethod({
+      name: 'chat.history',
+      params: obj({ sessionKey: str({ min: 1, max: 500 }), limit: optional(num({ int: true, min: 1, max: 1000 })) }),
+      handle: (_ctx, p) => {
+        const s = sessions.getSession(p.sessionKey);
+        if (!s) return { sessionKey: p.sessionKey, sessionId: null, messages: [] };
+        return { sessionKey: s.key, sessionId: s.sessionId, actingFor: s.actingFor, messages: sessions.listMessages(s.key, p.limit ?? 200).map(toWireMessage) };
+      },
+    }),
+    defineMethod({
+      name: 'chat.abort',
+      params: obj({ sessionKey: str({ min: 1, max: 500 }), runId: optional(str({ min: 1, max: 200 })) }),
+      handle: (ctx, p) => {
+        const s = sessions.getSession(p.sessionKey);
+        if (s && ctx.principal.kind === 'trusted-proxy' && s.actingFor !== principalId(ctx.principal) && !ctx.scopes.includes('operator.admin')) {
+          throw new RpcError('FORBIDDEN', `session ${p.sessionKey} belongs to ${s.actingFor}`, { details: { code: 'TOOL_DENIED' } });
+        }
+        const aborted = runs.abort(p.sessionKey, p.runId);
+        return { ok: true, aborted: aborted > 0, count: aborted };
+      },
+    }),
+  ];
+}

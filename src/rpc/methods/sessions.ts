@@ -1,0 +1,106 @@
+// sessions.* methods over the session store: list (with spawnedBy / agentId filters),
+// resolve, create, send, delete.
+import { randomUUID } from 'node:crypto';
+import { arr, bool, num, obj, optional, str } from '../../protocol/schema.js';
+import { RpcError } from '../../protocol/error-codes.js';
+import { principalId } from '../../auth/decision.js';
+import { defineMethod, type MethodDef } from '../registry.js';
+import type { MethodServices, RunService, SessionReader } from '../context.js';
+import type { SessionRow } from '../../store/types.js';
+import { sendToSession } from './chat.js';
+
+export const sessionsListParams = obj({
+  limit: optional(num({ int: true, min: 1, max: 10_000 })),
+  activeMinutes: optional(num({ min: 0 })),
+  includeGlobal: optional(bool()),
+  includeUnknown: optional(bool()),
+  includeDerivedTitles: optional(bool()),
+  includeLastMessage: optional(bool()),
+  label: optional(str({ max: 200 })),
+  spawnedBy: optional(str({ max: 500 })),
+  agentId: optional(str({ max: 64 })),
+  search: optional(str({ max: 200 })),
+  kinds: optional(arr(str())),
+  messageLimit: optional(num({ int: true, min: 0, max: 100 })),
+});
+
+const KEY_SHAPE = /^agent:([a-z0-9][a-z0-9_-]*):main$/;
+
+export function toWireSession(s: SessionRow): Record<string, unknown> {
+  return {
+    key: s.key, kind: 'direct', label: s.label ?? undefined, displayName: s.label ?? s.key, updatedAt: s.updatedAt,
+    sessionId: s.sessionId, model: s.model ?? undefined, modelProvider: s.model?.includes('/') ? s.model.split('/')[0] : s.model ?? undefined,
+    agentId: s.agentId, sessionKind: s.kind, spawnedBy: s.spawnedBy ?? undefined, spawnedByRun: s.spawnedByRun ?? undefined,
+    actingFor: s.actingFor, depth: s.depth, status: s.status, lastRunId: s.lastRunId ?? undefined, createdAt: s.createdAt,
+  };
+}
+
+export function sessionsMethods(s: MethodServices, runs: RunService, store: SessionReader): MethodDef[] {
+  const agentIds = new Set(s.facts.config.agents.list.map((a) => a.id));
+  return [
+    defineMethod({
+      name: 'sessions.list',
+      params: sessionsListParams,
+      handle: (_ctx, p) => {
+        const rows = store.listSessions({
+          ...(p.agentId ? { agentId: p.agentId } : {}), ...(p.spawnedBy ? { spawnedBy: p.spawnedBy } : {}),
+          ...(p.label ? { label: p.label } : {}), ...(p.search ? { search: p.search } : {}),
+          ...(p.activeMinutes ? { activeSince: Date.now() - p.activeMinutes * 60_000 } : {}), limit: p.limit ?? 500,
+        });
+        return {
+          ts: Date.now(), path: s.facts.config.stateDir, count: rows.length,
+          defaults: { modelProvider: null, model: s.facts.config.agents.defaults.model, contextTokens: null },
+          sessions: rows.map(toWireSession),
+        };
+      },
+    }),
+    defineMethod({
+      name: 'sessions.resolve',
+      params: obj({ key: optional(str({ min: 1, max: 500 })), label: optional(str({ min: 1, max: 200 })), sessionId: optional(str({ min: 1, max: 200 })), agentId: optional(str()), spawnedBy: optional(str()) }),
+      handle: (_ctx, p) => {
+        let found: SessionRow | undefined;
+        if (p.key) found = store.getSession(p.key);
+        else if (p.sessionId) found = store.getSessionById(p.sessionId);
+        else if (p.label) found = store.findSessionByLabel(p.label, p.agentId, p.spawnedBy);
+        else throw new RpcError('INVALID_REQUEST', 'sessions.resolve needs key, sessionId or label', { details: { code: 'INVALID_PARAMS' } });
+        if (found) return { ok: true, key: found.key };
+        const main = p.key ? KEY_SHAPE.exec(p.key) : null;
+        if (main && agentIds.has(main[1]!)) return { ok: true, key: p.key };
+        throw new RpcError('INVALID_REQUEST', `no session matches ${JSON.stringify(p.key ?? p.sessionId ?? p.label)}`, { details: { code: 'NOT_FOUND' } });
+      },
+    }),
+    defineMethod({
+      name: 'sessions.create',
+      params: obj({ key: optional(str({ min: 1, max: 500 })), agentId: optional(str()), label: optional(str({ min: 1, max: 200 })), model: optional(str()), parentSessionKey: optional(str()), task: optional(str()), message: optional(str()) }),
+      handle: (ctx, p) => {
+        const agentId = p.agentId ?? (p.key ? /^agent:([^:]+):/.exec(p.key)?.[1] : undefined) ?? s.facts.config.agents.list[0]?.id;
+        if (!agentId || !agentIds.has(agentId)) throw new RpcError('INVALID_REQUEST', `unknown agent "${agentId ?? ''}"`, { details: { code: 'NOT_FOUND' } });
+        if (p.parentSessionKey) throw new RpcError('INVALID_REQUEST', 'parentSessionKey is set by the gateway (use the sessions_spawn tool)', { details: { code: 'INVALID_PARAMS' } });
+        const key = p.key ?? `agent:${agentId}:main`;
+        if (!new RegExp(`^agent:${agentId}:(main|subagent:[A-Za-z0-9-]+|[a-z0-9_-]+:[\\w.:@/-]+)$`).test(key)) {
+          throw new RpcError('INVALID_REQUEST', `invalid session key "${key}" for agent "${agentId}"`, { details: { code: 'INVALID_PARAMS' } });
+        }
+        const first = p.message ?? p.task;
+        if (first) {
+          const r = sendToSession(runs, ctx, key, { message: first, idempotencyKey: randomUUID() });
+          return { ok: true, key, sessionId: store.getSession(key)?.sessionId, runStarted: true, runId: r.runId };
+        }
+        const row = store.ensureSession({ key, sessionId: randomUUID(), agentId, kind: key.endsWith(':main') ? 'main' : 'channel', label: p.label ?? null, spawnedBy: null, spawnedByRun: null, actingFor: principalId(ctx.principal), depth: 0, model: p.model ?? null });
+        return { ok: true, key, sessionId: row.sessionId, runStarted: false };
+      },
+    }),
+    defineMethod({
+      name: 'sessions.send',
+      params: obj({ key: str({ min: 1, max: 500 }), message: str({ max: 1_000_000 }), idempotencyKey: optional(str({ min: 1, max: 200 })), agentId: optional(str()), thinking: optional(str()), attachments: optional(arr(obj({}, { passthrough: true }))), timeoutMs: optional(num({ int: true, min: 0 })) }),
+      handle: (ctx, p) => sendToSession(runs, ctx, p.key, p),
+    }),
+    defineMethod({
+      name: 'sessions.delete',
+      params: obj({ key: str({ min: 1, max: 500 }) }),
+      handle: (_ctx, p) => {
+        runs.abort(p.key);
+        return { ok: true, deleted: store.deleteSession(p.key) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,55 @@
+// An authenticated RPC endpoint, independent of transport: it dispatches `req` frames through
+// the router and forwards bus events, writing frames to a sink. WebSocket connections and the
+// in-process transport both wrap one of these, so both get the same router and scope checks.
+import type { ErrorShape } from '../protocol/error-codes.js';
+import { eventFrame, resErr, resOk, type EventFrame, type ReqFrame, type ResFrame } from '../protocol/frames.js';
+import type { CallerContext, Router } from './registry.js';
+import type { EventBus } from './events.js';
+
+export interface FrameSink { send(frame: ResFrame | EventFrame): void }
+
+export interface RpcSession {
+  readonly caller: CallerContext;
+  handle(frame: ReqFrame): void;
+  cancel(id: string): void;
+  close(): void;
+  readonly inFlight: number;
+}
+
+export function createRpcSession(caller: CallerContext, router: Router, bus: EventBus, sink: FrameSink, opts: { events?: boolean } = {}): RpcSession {
+  const inFlight = new Map<string, AbortController>();
+  let seq = 0;
+  let closed = false;
+  const unsubscribe = opts.events === false ? () => {} : bus.subscribe({
+    connId: caller.connId,
+    scopes: caller.scopes,
+    deliver(e) {
+      if (closed) return;
+      sink.send(e.connId === undefined ? eventFrame(e.event, e.payload, ++seq) : eventFrame(e.event, e.payload));
+    },
+  });
+  return {
+    caller,
+    get inFlight() { return inFlight.size; },
+    handle(frame) {
+      if (closed) return;
+      const ac = new AbortController();
+      // A duplicate in-flight id is allowed (the client's problem), but only the latest can be cancelled.
+      inFlight.set(frame.id, ac);
+      const ack = (payload: unknown) => { if (!closed) sink.send(resOk(frame.id, payload)); };
+      void router.dispatch({ ...caller, ack, signal: ac.signal }, frame).then((r) => {
+        if (inFlight.get(frame.id) === ac) inFlight.delete(frame.id);
+        if (closed) return;
+        sink.send(r.ok ? resOk(frame.id, r.payload) : resErr(frame.id, r.error as ErrorShape, r.payload));
+      });
+    },
+    cancel(id) { inFlight.get(id)?.abort(new Error('cancelled')); },
+    close() {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      for (const ac of inFlight.values()) ac.abort(new Error('disconnected'));
+      inFlight.clear();
+    },
+  };
+}

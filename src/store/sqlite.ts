@@ -1,0 +1,141 @@
+// SQLite store (better-sqlite3, WAL). Statements are prepared once; acknowledged writes are
+// synchronous with synchronous=FULL so a kill -9 after an ack loses nothing.
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations.js';
+import {
+  FINAL_RUN_STATUSES, type MessageRow, type NewRun, type NewSession, type RunRow, type RunStatus, type SessionFilter, type SessionRow, type SessionStatus, type Store,
+} from './types.js';
+
+type Row = Record<string, unknown>;
+
+const toSession = (r: Row): SessionRow => ({
+  key: r.key as string, sessionId: r.session_id as string, agentId: r.agent_id as string,
+  kind: r.kind as SessionRow['kind'], label: (r.label as string | null) ?? null,
+  spawnedBy: (r.spawned_by as string | null) ?? null, spawnedByRun: (r.spawned_by_run as string | null) ?? null,
+  actingFor: r.acting_for as string, depth: r.depth as number, status: r.status as SessionStatus,
+  model: (r.model as string | null) ?? null, lastRunId: (r.last_run_id as string | null) ?? null,
+  createdAt: r.created_at as number, updatedAt: r.updated_at as number,
+});
+
+const toRun = (r: Row): RunRow => ({
+  runId: r.run_id as string, sessionKey: r.session_key as string, agentId: r.agent_id as string,
+  status: r.status as RunStatus, actingFor: r.acting_for as string,
+  parentRunId: (r.parent_run_id as string | null) ?? null, parentSessionKey: (r.parent_session_key as string | null) ?? null,
+  depth: r.depth as number, message: r.message as string, reply: (r.reply as string | null) ?? null,
+  error: (r.error as string | null) ?? null, createdAt: r.created_at as number, endedAt: (r.ended_at as number | null) ?? null,
+});
+
+const toMessage = (r: Row): MessageRow => ({
+  id: r.id as number, sessionKey: r.session_key as string, runId: (r.run_id as string | null) ?? null,
+  role: r.role as MessageRow['role'], content: JSON.parse(r.content as string) as unknown,
+  actingFor: (r.acting_for as string | null) ?? null, createdAt: r.created_at as number,
+});
+
+export function migrate(db: Database.Database): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  let count = 0;
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+    })();
+    count++;
+  }
+  return count;
+}
+
+export function openSqliteStore(path: string, now: () => number = Date.now): Store {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const q = {
+    getSession: db.prepare('SELECT * FROM sessions WHERE key = ?'),
+    getSessionById: db.prepare('SELECT * FROM sessions WHERE session_id = ?'),
+    insertSession: db.prepare(`INSERT OR IGNORE INTO sessions (key, session_id, agent_id, kind, label, spawned_by, spawned_by_run, acting_for, depth, status, model, created_at, updated_at)
+      VALUES (@key, @sessionId, @agentId, @kind, @label, @spawnedBy, @spawnedByRun, @actingFor, @depth, 'idle', @model, @now, @now)`),
+    setSessionStatus: db.prepare('UPDATE sessions SET status = ?, last_run_id = COALESCE(?, last_run_id), updated_at = ? WHERE key = ?'),
+    touchSession: db.prepare('UPDATE sessions SET updated_at = ? WHERE key = ?'),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE key = ?'),
+    countSessions: db.prepare('SELECT COUNT(*) AS n FROM sessions'),
+    getRun: db.prepare('SELECT * FROM runs WHERE run_id = ?'),
+    insertRun: db.prepare(`INSERT INTO runs (run_id, session_key, agent_id, status, acting_for, parent_run_id, parent_session_key, depth, message, created_at)
+      VALUES (@runId, @sessionKey, @agentId, 'accepted', @actingFor, @parentRunId, @parentSessionKey, @depth, @message, @now)`),
+    setRunStatus: db.prepare('UPDATE runs SET status = @status, reply = COALESCE(@reply, reply), error = COALESCE(@error, error), ended_at = @endedAt WHERE run_id = @runId'),
+    countChildRuns: db.prepare('SELECT COUNT(*) AS n FROM runs WHERE parent_run_id = ?'),
+    countActiveSub: db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE parent_run_id IS NOT NULL AND status IN ('accepted', 'running')`),
+    interruptRuns: db.prepare(`UPDATE runs SET status = 'interrupted', error = 'gateway stopped while the run was in flight', ended_at = ? WHERE status IN ('accepted', 'running')`),
+    interruptSessions: db.prepare(`UPDATE sessions SET status = 'interrupted', updated_at = ? WHERE status = 'running'`),
+    insertMessage: db.prepare('INSERT INTO messages (session_key, run_id, role, content, acting_for, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    listMessages: db.prepare('SELECT * FROM (SELECT * FROM messages WHERE session_key = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC'),
+  };
+
+  const acceptRun = db.transaction((session: NewSession, run: NewRun, userContent: unknown, t: number) => {
+    q.insertSession.run({ ...session, now: t });
+    q.insertRun.run({ ...run, now: t });
+    q.insertMessage.run(run.sessionKey, run.runId, 'user', JSON.stringify(userContent), run.actingFor, t);
+    q.setSessionStatus.run('running', run.runId, t, run.sessionKey);
+  });
+
+  return {
+    getSession: (key) => { const r = q.getSession.get(key) as Row | undefined; return r ? toSession(r) : undefined; },
+    getSessionById: (id) => { const r = q.getSessionById.get(id) as Row | undefined; return r ? toSession(r) : undefined; },
+    findSessionByLabel(label, agentId, spawnedBy) {
+      const where = ['label = ?'];
+      const args: unknown[] = [label];
+      if (agentId) { where.push('agent_id = ?'); args.push(agentId); }
+      if (spawnedBy) { where.push('spawned_by = ?'); args.push(spawnedBy); }
+      const r = db.prepare(`SELECT * FROM sessions WHERE ${where.join(' AND ')} ORDER BY updated_at DESC LIMIT 1`).get(...args) as Row | undefined;
+      return r ? toSession(r) : undefined;
+    },
+    listSessions(f: SessionFilter) {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (f.agentId) { where.push('agent_id = ?'); args.push(f.agentId); }
+      if (f.spawnedBy) { where.push('spawned_by = ?'); args.push(f.spawnedBy); }
+      if (f.label) { where.push('label = ?'); args.push(f.label); }
+      if (f.search) { where.push("(key LIKE ? ESCAPE '\\' OR label LIKE ? ESCAPE '\\')"); const s = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`; args.push(s, s); }
+      if (f.activeSince !== undefined) { where.push('updated_at >= ?'); args.push(f.activeSince); }
+      const sql = `SELECT * FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, key ASC LIMIT ?`;
+      return (db.prepare(sql).all(...args, f.limit ?? 500) as Row[]).map(toSession);
+    },
+    countSessions: () => (q.countSessions.get() as { n: number }).n,
+    ensureSession(row) {
+      q.insertSession.run({ ...row, now: now() });
+      return toSession(q.getSession.get(row.key) as Row);
+    },
+    setSessionStatus(key, status, lastRunId) { q.setSessionStatus.run(status, lastRunId ?? null, now(), key); },
+    deleteSession: (key) => q.deleteSession.run(key).changes > 0,
+
+    getRun: (id) => { const r = q.getRun.get(id) as Row | undefined; return r ? toRun(r) : undefined; },
+    acceptRun(session, run, userContent) {
+      acceptRun(session, run, userContent, now());
+      return toRun(q.getRun.get(run.runId) as Row);
+    },
+    setRunStatus(runId, status, fields = {}) {
+      q.setRunStatus.run({ runId, status, reply: fields.reply ?? null, error: fields.error ?? null, endedAt: FINAL_RUN_STATUSES.includes(status) ? now() : null });
+    },
+    countChildRuns: (id) => (q.countChildRuns.get(id) as { n: number }).n,
+    countActiveSubagentRuns: () => (q.countActiveSub.get() as { n: number }).n,
+    interruptInFlight() {
+      const t = now();
+      return db.transaction(() => { const n = q.interruptRuns.run(t).changes; q.interruptSessions.run(t); return n; })();
+    },
+
+    appendMessage(m) {
+      const t = now();
+      const info = q.insertMessage.run(m.sessionKey, m.runId, m.role, JSON.stringify(m.content), m.actingFor, t);
+      q.touchSession.run(t, m.sessionKey);
+      return { ...m, id: Number(info.lastInsertRowid), createdAt: t };
+    },
+    listMessages: (key, limit) => (q.listMessages.all(key, limit) as Row[]).map(toMessage),
+
+    integrityCheck: () => (db.pragma('integrity_check', { simple: true }) as string),
+    close: () => { if (db.open) db.close(); },
+  };
+}

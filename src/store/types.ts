@@ -1,0 +1,94 @@
+// Persistence interface for sessions, runs and transcripts. The SQLite implementation is the
+// only one today; agents and rpc depend on this interface, never on the driver.
+
+export type SessionStatus = 'idle' | 'running' | 'done' | 'error' | 'interrupted' | 'aborted';
+export type RunStatus = 'accepted' | 'running' | 'ok' | 'error' | 'aborted' | 'interrupted' | 'timeout';
+export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['ok', 'error', 'aborted', 'interrupted', 'timeout'];
+
+export interface SessionRow {
+  key: string;
+  sessionId: string;
+  agentId: string;
+  kind: 'main' | 'subagent' | 'channel';
+  label: string | null;
+  spawnedBy: string | null;
+  spawnedByRun: string | null;
+  actingFor: string;
+  depth: number;
+  status: SessionStatus;
+  model: string | null;
+  lastRunId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RunRow {
+  runId: string;
+  sessionKey: string;
+  agentId: string;
+  status: RunStatus;
+  actingFor: string;
+  parentRunId: string | null;
+  parentSessionKey: string | null;
+  depth: number;
+  message: string;
+  reply: string | null;
+  error: string | null;
+  createdAt: number;
+  endedAt: number | null;
+}
+
+export type MessageRole = 'user' | 'assistant' | 'toolResult';
+
+export type NewSession = Omit<SessionRow, 'createdAt' | 'updatedAt' | 'status' | 'lastRunId'>;
+export type NewRun = Omit<RunRow, 'status' | 'reply' | 'error' | 'endedAt' | 'createdAt'>;
+
+export interface MessageRow {
+  id: number;
+  sessionKey: string;
+  runId: string | null;
+  role: MessageRole;
+  /** JSON content blocks as stored. */
+  content: unknown;
+  actingFor: string | null;
+  createdAt: number;
+}
+
+export interface SessionFilter {
+  agentId?: string;
+  spawnedBy?: string;
+  label?: string;
+  search?: string;
+  activeSince?: number;
+  limit?: number;
+}
+
+export interface Store {
+  getSession(key: string): SessionRow | undefined;
+  getSessionById(sessionId: string): SessionRow | undefined;
+  findSessionByLabel(label: string, agentId?: string, spawnedBy?: string): SessionRow | undefined;
+  listSessions(filter: SessionFilter): SessionRow[];
+  countSessions(): number;
+  /** Creates the session if absent; returns the stored row either way. */
+  ensureSession(row: NewSession): SessionRow;
+  setSessionStatus(key: string, status: SessionStatus, lastRunId?: string): void;
+  deleteSession(key: string): boolean;
+
+  getRun(runId: string): RunRow | undefined;
+  /**
+   * Records an accepted run, its session (if new) and its user message in one transaction —
+   * the acknowledgement point: after this returns, a crash loses nothing the client was told.
+   */
+  acceptRun(session: NewSession, run: NewRun, userContent: unknown): RunRow;
+  setRunStatus(runId: string, status: RunStatus, fields?: { reply?: string | null; error?: string | null }): void;
+  countChildRuns(parentRunId: string): number;
+  countActiveSubagentRuns(): number;
+  /** Marks runs that were in flight at a crash as interrupted; returns how many. */
+  interruptInFlight(): number;
+
+  appendMessage(m: Omit<MessageRow, 'id' | 'createdAt'>): MessageRow;
+  listMessages(sessionKey: string, limit: number): MessageRow[];
+
+  integrityCheck(): string;
+  close(): void;
+}

@@ -1,0 +1,82 @@
+// The `connect` handshake as a fixed pipeline of stages: params → protocol → role → origin →
+// credentials → device → scopes. Each stage either passes or produces the exact wire error
+// and close code; the first failure wins. Pure apart from the strategy's limiter.
+import { PROTOCOL_VERSION } from '../protocol/frames.js';
+import { errorShape, type ErrorShape } from '../protocol/error-codes.js';
+import { wireAuthReason } from '../protocol/auth-reasons.js';
+import { BROWSER_CLIENT_IDS, connectParamsSchema, isKnownClientId, type ConnectParams } from '../protocol/connect.js';
+import { formatIssues, validate } from '../protocol/schema.js';
+import { isScope, type Scope } from '../protocol/scopes.js';
+import type { AuthStrategy, Principal } from '../auth/decision.js';
+import { verifyDevice } from '../auth/device.js';
+import type { Ingress } from './ingress.js';
+
+export interface HandshakeDeps {
+  readonly strategy: AuthStrategy;
+  readonly originAllowed: (ingress: Ingress, isBrowserClient: boolean) => boolean;
+  readonly now: () => number;
+  readonly deviceSkewMs: number;
+}
+
+export interface Refusal {
+  readonly error: ErrorShape;
+  readonly close: { readonly code: number; readonly reason: string };
+  /** The reason written to the log line (auth reason, or the stage that failed). */
+  readonly logReason: string;
+}
+
+export interface Accepted {
+  readonly params: ConnectParams;
+  readonly principal: Principal;
+  readonly role: 'operator';
+  readonly scopes: Scope[];
+  readonly deviceId?: string;
+}
+
+export type HandshakeResult = { ok: true; value: Accepted } | { ok: false; refusal: Refusal };
+
+const refuse = (error: ErrorShape, code: number, reason: string, logReason: string): HandshakeResult =>
+  ({ ok: false, refusal: { error, close: { code, reason }, logReason } });
+
+export const ORIGIN_MESSAGE = 'origin not allowed (open the Control UI from the gateway host or allow it in gateway.controlUi.allowedOrigins)';
+
+export function runHandshake(rawParams: unknown, ingress: Ingress, nonce: string, deps: HandshakeDeps): HandshakeResult {
+  const parsed = validate(connectParamsSchema, rawParams ?? {});
+  if (!parsed.ok) {
+    const msg = `invalid connect params: ${formatIssues(parsed.issues)}`;
+    return refuse(errorShape('INVALID_REQUEST', msg, { details: { code: 'INVALID_PARAMS', issues: parsed.issues } }), 1008, 'invalid connect params', 'invalid_connect_params');
+  }
+  const p = parsed.value;
+  if (p.maxProtocol < PROTOCOL_VERSION || p.minProtocol > PROTOCOL_VERSION) {
+    return refuse(errorShape('INVALID_REQUEST', 'protocol mismatch', { details: { code: 'PROTOCOL_MISMATCH', expectedProtocol: PROTOCOL_VERSION } }), 1002, 'protocol mismatch', 'protocol_mismatch');
+  }
+  if (!isKnownClientId(p.client.id)) {
+    return refuse(errorShape('INVALID_REQUEST', `invalid connect params: client.id: unknown client id "${p.client.id}"`, { details: { code: 'INVALID_PARAMS' } }), 1008, 'invalid connect params', 'invalid_connect_params');
+  }
+  const role = p.role ?? 'operator';
+  if (role !== 'operator') {
+    return refuse(errorShape('INVALID_REQUEST', `role not supported: ${role}`, { details: { code: 'ROLE_NOT_SUPPORTED' } }), 1008, 'invalid role', 'role_not_supported');
+  }
+  if (!deps.originAllowed(ingress, BROWSER_CLIENT_IDS.includes(p.client.id))) {
+    return refuse(errorShape('INVALID_REQUEST', ORIGIN_MESSAGE, { details: { code: 'ORIGIN_NOT_ALLOWED', authReason: 'origin_not_allowed' } }), 1008, 'origin not allowed', 'origin_not_allowed');
+  }
+  const credentials = { ...(p.auth?.token !== undefined ? { token: p.auth.token } : {}), ...(p.auth?.password !== undefined ? { password: p.auth.password } : {}) };
+  const decision = deps.strategy.authenticate({ ingress, credentials });
+  if (decision.kind === 'deny') {
+    const authReason = wireAuthReason(decision.reason, decision.header);
+    const opts = decision.retryAfterMs !== undefined ? { retryable: true, retryAfterMs: decision.retryAfterMs } : {};
+    return refuse(errorShape('INVALID_REQUEST', 'unauthorized', { details: { code: 'AUTH_UNAUTHORIZED', authReason }, ...opts }), 1008, 'unauthorized', authReason);
+  }
+  let deviceId: string | undefined;
+  if (p.device) {
+    const v = verifyDevice(p.device as Parameters<typeof verifyDevice>[0], {
+      challengeNonce: nonce, clientId: p.client.id, clientMode: p.client.mode, role, scopes: p.scopes ?? [],
+      token: p.auth?.token ?? '', platform: p.client.platform, deviceFamily: p.client.deviceFamily, instanceId: p.client.instanceId,
+      nowMs: deps.now(), skewMs: deps.deviceSkewMs,
+    });
+    if (!v.ok) return refuse(errorShape('INVALID_REQUEST', v.message, { details: { code: v.code } }), 1008, v.message, v.code.toLowerCase());
+    deviceId = v.deviceId;
+  }
+  const scopes = [...new Set((p.scopes ?? []).filter(isScope))];
+  return { ok: true, value: { params: p, principal: decision.principal, role: 'operator', scopes, ...(deviceId ? { deviceId } : {}) } };
+}

@@ -1,0 +1,102 @@
+// One HTTP server on one port: a few HTTP routes (health probes, the control UI) and the
+// WebSocket control plane on every other path. Ingress attribution is computed once per
+// request here and handed to whatever handles it.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { IpMatcher } from '../util/ip.js';
+import type { Logger } from '../util/log.js';
+import { attributeIngress, type Ingress } from './ingress.js';
+
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse, ingress: Ingress) => void | Promise<void>;
+
+export interface HttpRoute {
+  readonly method: 'GET' | 'HEAD' | 'POST';
+  /** Exact path, or a prefix when it ends with "/*". */
+  readonly path: string;
+  readonly handle: HttpHandler;
+}
+
+export interface HttpServerOptions {
+  readonly routes: readonly HttpRoute[];
+  /** Fallback for GET/HEAD requests no route took (the control UI), else 404. */
+  readonly fallback?: HttpHandler;
+  readonly trustedProxies: IpMatcher;
+  readonly maxPreAuthPayload: number;
+  readonly maxPreAuthConnectionsPerIp: number;
+  /** `releasePreAuth` frees the connection's pending-handshake slot once it authenticates. */
+  readonly onConnection: (ws: WebSocket, ingress: Ingress, releasePreAuth: () => void) => void;
+  readonly log: Logger;
+}
+
+export interface HttpGateway {
+  readonly server: Server;
+  readonly wss: WebSocketServer;
+}
+
+const matches = (route: HttpRoute, method: string, path: string): boolean =>
+  (route.method === method || (route.method === 'GET' && method === 'HEAD')) &&
+  (route.path.endsWith('/*') ? path.startsWith(route.path.slice(0, -1)) || path === route.path.slice(0, -2) : path === route.path);
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function abortUpgrade(socket: Duplex, status: number, reason: string): void {
+  const body = `${reason}\n`;
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
+export function createHttpGateway(opts: HttpServerOptions): HttpGateway {
+  const { log } = opts;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPreAuthPayload, perMessageDeflate: false, clientTracking: true });
+  const preAuth = new Map<string, number>();
+  const routePaths = new Set(opts.routes.map((r) => r.path));
+
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const method = req.method ?? 'GET';
+    const ingress = attributeIngress(req, opts.trustedProxies);
+    const route = opts.routes.find((r) => matches(r, method, path));
+    const handler = route?.handle ?? ((method === 'GET' || method === 'HEAD') ? opts.fallback : undefined);
+    if (!handler) { sendJson(res, 404, { error: 'not found' }); return; }
+    Promise.resolve(handler(req, res, ingress)).catch((err: unknown) => {
+      log.error('http handler failed', { path, err });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (routePaths.has(path)) { abortUpgrade(socket, 404, 'Not Found'); return; }
+    const ingress = attributeIngress(req, opts.trustedProxies);
+    const key = ingress.clientIp;
+    const open = preAuth.get(key) ?? 0;
+    if (open >= opts.maxPreAuthConnectionsPerIp) {
+      log.warn('too many pending handshakes', { remote: key, peer: ingress.peer, limit: opts.maxPreAuthConnectionsPerIp });
+      abortUpgrade(socket, 503, 'Service Unavailable');
+      return;
+    }
+    preAuth.set(key, open + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const n = (preAuth.get(key) ?? 1) - 1;
+      if (n <= 0) preAuth.delete(key); else preAuth.set(key, n);
+    };
+    socket.once('close', release);
+    wss.handleUpgrade(req, socket, head, (ws) => opts.onConnection(ws, ingress, release));
+  });
+
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  return { server, wss };
+}

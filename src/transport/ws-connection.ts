@@ -1,0 +1,148 @@
+// One WebSocket connection's lifecycle: challenge on open, a bounded pre-auth phase whose only
+// acceptable frame is `connect`, then an authenticated RPC session. Frames are size-limited per
+// phase, slow consumers are dropped, and every refusal is one log line without secrets.
+import { randomUUID } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import { errorShape } from '../protocol/error-codes.js';
+import { eventFrame, parseInbound, resErr, resOk, type EventFrame, type ResFrame } from '../protocol/frames.js';
+import type { HelloOk } from '../protocol/connect.js';
+import type { CallerContext, Router } from '../rpc/registry.js';
+import type { EventBus } from '../rpc/events.js';
+import { createRpcSession, type RpcSession } from '../rpc/session.js';
+import type { Logger } from '../util/log.js';
+import { runHandshake, type Accepted, type HandshakeDeps } from './handshake.js';
+import type { Ingress } from './ingress.js';
+
+export interface ConnectionLimits {
+  readonly maxPreAuthPayload: number;
+  readonly maxPayload: number;
+  readonly maxBufferedBytes: number;
+  readonly handshakeTimeoutMs: number;
+}
+
+export interface ConnectionDeps {
+  readonly handshake: HandshakeDeps;
+  readonly router: Router;
+  readonly bus: EventBus;
+  readonly limits: ConnectionLimits;
+  readonly log: Logger;
+  readonly hello: (accepted: Accepted, connId: string) => HelloOk;
+  /** Called once authenticated; the returned function runs on close. */
+  readonly onAuthenticated?: (info: { connId: string; accepted: Accepted; ingress: Ingress }) => () => void;
+  readonly onClosed?: (connId: string, authenticated: boolean) => void;
+}
+
+let counter = 0;
+export const newConnId = (): string => `c${(++counter).toString(36)}-${randomUUID().slice(0, 8)}`;
+
+/** ws reads the limit from its receiver on every frame; raising it after auth is the only per-connection knob it offers. */
+function setMaxPayload(ws: WebSocket, bytes: number): void {
+  const receiver = (ws as unknown as { _receiver?: { _maxPayload?: number } })._receiver;
+  if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
+}
+
+export function handleConnection(ws: WebSocket, ingress: Ingress, deps: ConnectionDeps, releasePreAuth: () => void = () => {}): string {
+  const connId = newConnId();
+  const nonce = randomUUID();
+  const { limits, log } = deps;
+  let session: RpcSession | undefined;
+  let onClose: (() => void) | undefined;
+  let closing = false;
+
+  setMaxPayload(ws, limits.maxPreAuthPayload);
+
+  const close = (code: number, reason: string) => {
+    if (closing) return;
+    closing = true;
+    clearTimeout(timer);
+    ws.close(code, reason);
+    // A peer that never answers the close handshake must not hold the socket open.
+    setTimeout(() => ws.terminate(), 2_000).unref();
+  };
+
+  const send = (frame: ResFrame | EventFrame) => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > limits.maxBufferedBytes) {
+      log.warn('slow consumer dropped', { connId, remote: ingress.clientIp, bufferedBytes: ws.bufferedAmount });
+      close(1008, 'slow consumer');
+      return;
+    }
+    ws.send(JSON.stringify(frame));
+  };
+
+  const timer = setTimeout(() => {
+    log.info('handshake timeout', { connId, remote: ingress.clientIp });
+    close(1008, 'handshake timeout');
+  }, limits.handshakeTimeoutMs);
+  timer.unref();
+
+  send(eventFrame('connect.challenge', { nonce, ts: Date.now() }));
+
+  const onPreAuth = (text: string) => {
+    const parsed = parseInbound(text);
+    if (!parsed.ok || parsed.frame.type !== 'req' || parsed.frame.method !== 'connect') {
+      const id = parsed.ok ? parsed.frame.id : parsed.id;
+      if (id) send(resErr(id, errorShape('INVALID_REQUEST', 'invalid handshake: first request must be connect', { details: { code: 'HANDSHAKE_REQUIRED' } })));
+      log.info('connect refused', { connId, remote: ingress.clientIp, peer: ingress.peer, reason: 'handshake_required' });
+      close(1008, 'invalid handshake');
+      return;
+    }
+    const frame = parsed.frame;
+    const result = runHandshake(frame.params, ingress, nonce, deps.handshake);
+    if (!result.ok) {
+      const { refusal } = result;
+      const client = (frame.params as { client?: { id?: unknown; mode?: unknown; version?: unknown } } | undefined)?.client;
+      log.warn('connect refused', {
+        connId, remote: ingress.clientIp, peer: ingress.peer,
+        client: client ? `${String(client.id)} ${String(client.mode)} v${String(client.version)}`.slice(0, 120) : undefined,
+        reason: refusal.logReason,
+      });
+      send(resErr(frame.id, refusal.error));
+      close(refusal.close.code, refusal.close.reason);
+      return;
+    }
+    clearTimeout(timer);
+    releasePreAuth();
+    const accepted = result.value;
+    setMaxPayload(ws, limits.maxPayload);
+    const caller: CallerContext = {
+      connId, principal: accepted.principal, role: accepted.role, scopes: accepted.scopes,
+      client: { id: accepted.params.client.id, mode: accepted.params.client.mode, version: accepted.params.client.version },
+    };
+    send(resOk(frame.id, deps.hello(accepted, connId)));
+    session = createRpcSession(caller, deps.router, deps.bus, { send });
+    onClose = deps.onAuthenticated?.({ connId, accepted, ingress });
+  };
+
+  const onAuthed = (text: string) => {
+    const parsed = parseInbound(text);
+    if (!parsed.ok) {
+      if (parsed.id) { send(resErr(parsed.id, errorShape('INVALID_REQUEST', parsed.message, { details: { code: 'INVALID_FRAME' } }))); return; }
+      log.info('invalid frame', { connId, remote: ingress.clientIp, reason: parsed.message });
+      close(1008, 'invalid frame');
+      return;
+    }
+    const f = parsed.frame;
+    if (f.type === 'cancel') { session!.cancel(f.id); return; }
+    if (f.method === 'connect') { send(resErr(f.id, errorShape('INVALID_REQUEST', 'already connected', { details: { code: 'INVALID_FRAME' } }))); return; }
+    session!.handle(f);
+  };
+
+  ws.on('message', (data, isBinary) => {
+    if (closing) return;
+    if (isBinary) { log.info('binary frame refused', { connId, remote: ingress.clientIp }); close(1003, 'text frames only'); return; }
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+    if (session) onAuthed(text); else onPreAuth(text);
+  });
+  ws.on('error', (err) => {
+    log.debug('socket error', { connId, remote: ingress.clientIp, err: err.message });
+  });
+  ws.on('close', () => {
+    closing = true;
+    clearTimeout(timer);
+    session?.close();
+    onClose?.();
+    deps.onClosed?.(connId, session !== undefined);
+  });
+  return connId;
+}

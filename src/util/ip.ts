@@ -1,0 +1,71 @@
+// IP address normalisation and CIDR matching (IPv4, IPv6, IPv4-mapped IPv6) on top of
+// node's net.BlockList. Pure; used by config validation and by ingress attribution.
+import { BlockList, isIP } from 'node:net';
+
+export interface NormalizedIp { ip: string; family: 4 | 6 }
+
+/** Canonical form of an address: IPv4-mapped IPv6 becomes dotted IPv4, zone ids and brackets go. */
+export function normalizeIp(raw: string | undefined | null): NormalizedIp | null {
+  if (!raw) return null;
+  let s = raw.trim();
+  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  const zone = s.indexOf('%');
+  if (zone >= 0) s = s.slice(0, zone);
+  s = s.toLowerCase();
+  const mapped = /^(?:0{0,4}:){0,4}:?(?:0{0,4}:)?ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(s) ?? /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(s);
+  if (mapped && isIP(mapped[1]!) === 4) return { ip: mapped[1]!, family: 4 };
+  const fam = isIP(s);
+  if (fam === 4) return { ip: s, family: 4 };
+  if (fam === 6) {
+    // ::ffff:7f00:1 (hex-form mapped address)
+    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(s);
+    if (hex) {
+      const hi = parseInt(hex[1]!, 16), lo = parseInt(hex[2]!, 16);
+      return { ip: `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, family: 4 };
+    }
+    return { ip: s, family: 6 };
+  }
+  return null;
+}
+
+export interface Cidr { ip: string; family: 4 | 6; prefix: number; text: string }
+
+/** Parses "addr" or "addr/prefix"; returns null when either part is invalid. */
+export function parseCidr(entry: string): Cidr | null {
+  const [addr, prefixText, extra] = entry.trim().split('/');
+  if (extra !== undefined || !addr) return null;
+  const n = normalizeIp(addr);
+  if (!n) return null;
+  const max = n.family === 4 ? 32 : 128;
+  let prefix = max;
+  if (prefixText !== undefined) {
+    if (!/^\d{1,3}$/.test(prefixText)) return null;
+    prefix = Number(prefixText);
+    // A mapped IPv6 prefix (::ffff:10.0.0.0/104) maps onto the IPv4 space.
+    if (n.family === 4 && isIP(addr.replace(/^\[|\]$/g, '')) === 6) prefix -= 96;
+    if (prefix < 0 || prefix > max) return null;
+  }
+  return { ip: n.ip, family: n.family, prefix, text: entry.trim() };
+}
+
+export interface IpMatcher { matches(ip: string | undefined | null): boolean; readonly size: number }
+
+export function createIpMatcher(cidrs: readonly Cidr[]): IpMatcher {
+  const list = new BlockList();
+  for (const c of cidrs) list.addSubnet(c.ip, c.prefix, c.family === 4 ? 'ipv4' : 'ipv6');
+  return {
+    size: cidrs.length,
+    matches(ip) {
+      const n = normalizeIp(ip);
+      return n !== null && cidrs.length > 0 && list.check(n.ip, n.family === 4 ? 'ipv4' : 'ipv6');
+    },
+  };
+}
+
+const LOOPBACK = createIpMatcher([parseCidr('127.0.0.0/8')!, parseCidr('::1/128')!]);
+
+export const isLoopbackIp = (ip: string | undefined | null): boolean => LOOPBACK.matches(ip);
+
+/** Whether a CIDR overlaps the loopback range (so a loopback-bound gateway can see it). */
+export const cidrCoversLoopback = (c: Cidr): boolean =>
+  c.family === 4 ? (c.prefix <= 8 ? createIpMatcher([c]).matches('127.0.0.1') : isLoopbackIp(c.ip)) : c.ip === '::1' || c.prefix === 0;

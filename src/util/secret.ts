@@ -1,0 +1,13 @@
+// Constant-time secret comparison and secret generation: the one place both live.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** Compares two secrets in time independent of where they differ (digests equalise lengths). */
+export function secretEquals(given: string | undefined | null, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = createHash('sha256').update(given, 'utf8').digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b) && given.length === expected.length;
+}
+
+/** A URL-safe random secret with `bytes` bytes of entropy (default 32). */
+export const newSecret = (bytes = 32): string => randomBytes(bytes).toString('base64url');
