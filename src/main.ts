@@ -32,6 +32,7 @@ import { ensureDir } from './config/state-files.js';
 import { join } from 'node:path';
 import { createHttpGateway, sendJson, type HttpGateway, type HttpRoute } from './transport/http.js';
 import { handleConnection, type ConnectionDeps } from './transport/ws-connection.js';
+import { controlUiRoutes } from './transport/static-ui.js';
 import { createIpMatcher } from './util/ip.js';
 import { createLogger, type Logger } from './util/log.js';
 import { VERSION } from './version.js';
@@ -177,6 +178,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   const routes: HttpRoute[] = [
     { method: 'GET', path: '/healthz', handle: (_q, res) => sendJson(res, 200, { ok: true }) },
     { method: 'GET', path: '/readyz', handle: (_q, res) => sendJson(res, ready ? 200 : 503, { ready }) },
+    ...(g.controlUi.enabled ? controlUiRoutes(g.controlUi.basePath) : []),
   ];
   const http = createHttpGateway({
     routes,

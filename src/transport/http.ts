@@ -15,6 +15,8 @@ export interface HttpRoute {
   /** Exact path, or a prefix when it ends with "/*". */
   readonly path: string;
   readonly handle: HttpHandler;
+  /** WebSocket upgrades on this path still go to the control plane (the UI's own page). */
+  readonly allowUpgrade?: boolean;
 }
 
 export interface HttpServerOptions {
@@ -53,7 +55,7 @@ export function createHttpGateway(opts: HttpServerOptions): HttpGateway {
   const { log } = opts;
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPreAuthPayload, perMessageDeflate: false, clientTracking: true });
   const preAuth = new Map<string, number>();
-  const routePaths = new Set(opts.routes.map((r) => r.path));
+  const routePaths = new Set(opts.routes.filter((r) => !r.allowUpgrade).map((r) => r.path));
 
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;

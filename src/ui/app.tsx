@@ -1,0 +1,190 @@
+// The control UI: connection state, who you are, agents, a live session tree (subagents nested
+// under their parents) and a chat with streamed output and tool calls. Preact, bundled by
+// esbuild at install time; talks to the gateway over the same WebSocket as every client.
+import { render } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { gatewayUrl, takeCredentials, UiGateway, type ConnState, type Refusal } from './gateway.js';
+import { explainRefusal } from './reasons.js';
+
+interface Session { key: string; agentId: string; label?: string; spawnedBy?: string; status: string; actingFor: string; depth: number; updatedAt: number }
+interface Agent { id: string; name?: string }
+interface Msg { role: string; content: any; toolName?: string; isError?: boolean; actingFor?: string; timestamp: number }
+interface LiveTool { id: string; name: string; phase: string; args?: unknown; result?: unknown; isError?: boolean }
+
+const basePath = document.documentElement.dataset.basePath || '/';
+
+const short = (v: unknown, n = 160): string => {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+};
+
+function SessionTree({ sessions, selected, onSelect }: { sessions: Session[]; selected: string; onSelect: (k: string) => void }) {
+  const byParent = useMemo(() => {
+    const keys = new Set(sessions.map((s) => s.key));
+    const m = new Map<string, Session[]>();
+    for (const s of sessions) {
+      const parent = s.spawnedBy && keys.has(s.spawnedBy) ? s.spawnedBy : '';
+      m.set(parent, [...(m.get(parent) ?? []), s]);
+    }
+    return m;
+  }, [sessions]);
+  const renderLevel = (parent: string) => {
+    const items = byParent.get(parent);
+    if (!items?.length) return null;
+    return (
+      <ul class={parent ? 'children' : 'tree'}>
+        {items.map((s) => (
+          <li key={s.key} data-key={s.key} data-depth={s.depth}>
+            <button type="button" class={`session ${s.key === selected ? 'selected' : ''}`} aria-current={s.key === selected ? 'true' : undefined} onClick={() => onSelect(s.key)}>
+              <span class="name">{s.label ?? (s.key.includes(':subagent:') ? `${s.agentId} (subagent)` : s.agentId)}</span>
+              <span class={`status st-${s.status}`}>{s.status}</span>
+              <span class="who">for {s.actingFor}</span>
+            </button>
+            {renderLevel(s.key)}
+          </li>
+        ))}
+      </ul>
+    );
+  };
+  return <nav id="sessions" aria-label="Sessions">{renderLevel('') ?? <p class="muted">No sessions yet. Send a message to an agent to start one.</p>}</nav>;
+}
+
+function Transcript({ messages, streaming, tools }: { messages: Msg[]; streaming: string; tools: LiveTool[] }) {
+  const end = useRef<HTMLDivElement>(null);
+  useEffect(() => { end.current?.scrollIntoView({ block: 'end' }); }, [messages.length, streaming, tools.length]);
+  return (
+    <div id="transcript" role="log" aria-live="polite" aria-label="Conversation">
+      {messages.map((m, i) => {
+        if (m.role === 'toolResult') {
+          const text = m.content?.[0]?.text ?? '';
+          return <div key={i} class={`tool-result ${m.isError ? 'error' : 'ok'}`} data-tool={m.toolName}>← {m.toolName} {m.isError ? 'failed' : 'ok'}: <code>{short(text)}</code></div>;
+        }
+        const blocks: any[] = Array.isArray(m.content) ? m.content : [];
+        return (
+          <div key={i} class={`msg ${m.role}`}>
+            {blocks.map((b, j) => b.type === 'toolCall'
+              ? <div key={j} class="tool-call" data-tool={b.name}>→ {b.name} <code>{short(b.arguments)}</code></div>
+              : <p key={j}>{b.text}</p>)}
+          </div>
+        );
+      })}
+      {tools.map((t) => <div key={t.id} class={`tool-live ${t.isError ? 'error' : ''}`}>{t.phase === 'result' ? '←' : '→'} {t.name} {t.phase === 'result' ? (t.isError ? 'failed' : 'ok') : 'running…'}</div>)}
+      {streaming && <div class="msg assistant streaming"><p>{streaming}</p></div>}
+      <div ref={end} />
+    </div>
+  );
+}
+
+function App() {
+  const [creds, setCreds] = useState(() => takeCredentials(location, history, sessionStorage));
+  const [state, setState] = useState<ConnState>('connecting');
+  const [refusal, setRefusal] = useState<Refusal | undefined>();
+  const [me, setMe] = useState<string>('');
+  const [agents, setAgents] = useState<Agent[]>([]);
+  const [sessions, setSessions] = useState<Session[]>([]);
+  const [selected, setSelected] = useState('');
+  const [messages, setMessages] = useState<Msg[]>([]);
+  const [streaming, setStreaming] = useState('');
+  const [tools, setTools] = useState<LiveTool[]>([]);
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState('');
+  const gw = useRef<UiGateway>();
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+
+  const refreshSessions = () => gw.current?.request('sessions.list', { limit: 200 }).then((r) => setSessions(r.sessions)).catch(() => {});
+  const loadHistory = (key: string) => gw.current?.request('chat.history', { sessionKey: key, limit: 200 }).then((r) => { if (selectedRef.current === key) setMessages(r.messages); }).catch(() => {});
+
+  useEffect(() => {
+    const g = new UiGateway(gatewayUrl(location, basePath), creds, (s, r) => { setState(s); setRefusal(r); });
+    gw.current = g;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const soon = () => { clearTimeout(timer); timer = setTimeout(refreshSessions, 100); };
+    g.on('sessions.changed', soon);
+    g.on('agent', (e) => {
+      if (e.stream === 'lifecycle') soon();
+      if (e.sessionKey !== selectedRef.current || e.stream !== 'tool') return;
+      setTools((ts) => [...ts.filter((t) => t.id !== e.data.toolCallId), { id: e.data.toolCallId, name: e.data.name, phase: e.data.phase, isError: e.data.isError }]);
+    });
+    g.on('chat', (e) => {
+      if (e.sessionKey !== selectedRef.current) return;
+      if (e.state === 'delta') setStreaming(e.message?.content?.[0]?.text ?? '');
+      else { setStreaming(''); setTools([]); if (e.state === 'error') setError(e.errorMessage ?? 'the run failed'); loadHistory(e.sessionKey); }
+    });
+    g.start();
+    return () => { clearTimeout(timer); g.stop(); };
+  }, [creds]);
+
+  useEffect(() => {
+    if (state !== 'connected' || !gw.current) return;
+    gw.current.request('status').then((s) => setMe(s.you.description)).catch(() => {});
+    gw.current.request('agents.list').then((r) => {
+      setAgents(r.agents);
+      if (!selectedRef.current) setSelected(`agent:${r.defaultId}:main`);
+    }).catch(() => {});
+    refreshSessions();
+  }, [state]);
+
+  useEffect(() => { setMessages([]); setStreaming(''); setTools([]); if (selected && state === 'connected') loadHistory(selected); }, [selected, state]);
+
+  const send = async (e: Event) => {
+    e.preventDefault();
+    const text = draft.trim();
+    if (!text || !gw.current) return;
+    setError('');
+    setDraft('');
+    setMessages((m) => [...m, { role: 'user', content: [{ type: 'text', text }], timestamp: Date.now() }]);
+    try { await gw.current.request('chat.send', { sessionKey: selected, message: text }); }
+    catch (err) { setError((err as Error).message); }
+  };
+
+  const explained = refusal?.authReason || state === 'refused' ? explainRefusal(refusal?.authReason, refusal?.message ?? '') : undefined;
+  const agentOf = selected.split(':')[1] ?? '';
+
+  return (
+    <div class="layout">
+      <a class="skip" href="#chat-input">Skip to message box</a>
+      <header>
+        <h1>clawgate</h1>
+        <span id="conn" class={`conn ${state}`} role="status">{state}</span>
+        {me && <span id="identity">Signed in as <strong>{me}</strong></span>}
+      </header>
+      {explained && (
+        <section id="refusal" role="alert">
+          <h2>Connection refused</h2>
+          <p>{explained.what}</p>
+          <p><strong>What to change:</strong> {explained.fix}</p>
+          <p class="muted">Reason code: <code>{explained.code}</code></p>
+          <form onSubmit={(e) => { e.preventDefault(); const v = (e.currentTarget as HTMLFormElement).elements.namedItem('secret') as HTMLInputElement; sessionStorage.setItem('clawgate.token', v.value); setCreds({ token: v.value }); }}>
+            <label for="secret">Token</label> <input id="secret" name="secret" type="password" autocomplete="off" /> <button type="submit">Connect</button>
+          </form>
+        </section>
+      )}
+      <aside>
+        <h2>Agents</h2>
+        <ul id="agents">
+          {agents.map((a) => <li key={a.id}><button type="button" class={agentOf === a.id && selected.endsWith(':main') ? 'selected' : ''} onClick={() => setSelected(`agent:${a.id}:main`)}>{a.name ?? a.id}</button></li>)}
+        </ul>
+        <h2>Sessions</h2>
+        <SessionTree sessions={sessions} selected={selected} onSelect={setSelected} />
+      </aside>
+      <main>
+        <h2 id="chat-title">{selected || 'Chat'}</h2>
+        <Transcript messages={messages} streaming={streaming} tools={tools} />
+        {error && <p id="chat-error" role="alert">{error}</p>}
+        <form id="chat-form" onSubmit={send}>
+          <label for="chat-input" class="visually-hidden">Message</label>
+          <textarea id="chat-input" rows={3} value={draft} placeholder={`Message ${agentOf || 'an agent'} (Enter to send, Shift+Enter for a new line)`}
+            onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
+            onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) { void send(e); } }}
+            disabled={state !== 'connected'} />
+          <button type="submit" disabled={state !== 'connected' || !draft.trim()}>Send</button>
+        </form>
+      </main>
+    </div>
+  );
+}
+
+const root = document.getElementById('app')!;
+root.textContent = '';
+render(<App />, root);
