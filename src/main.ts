@@ -33,9 +33,12 @@ import { join } from 'node:path';
 import { createHttpGateway, sendJson, type HttpGateway, type HttpRoute } from './transport/http.js';
 import { handleConnection, type ConnectionDeps } from './transport/ws-connection.js';
 import { controlUiRoutes } from './transport/static-ui.js';
+import { withHttpAuth } from './transport/http-auth.js';
+import { createGatewayMetrics, metricsHandler } from './metrics/gateway.js';
 import { createIpMatcher } from './util/ip.js';
 import { createLogger, type Logger } from './util/log.js';
 import { VERSION } from './version.js';
+import { createChannels } from './channels/index.js'; // issue 6: channels
 
 export const GATEWAY_EVENTS = ['connect.challenge', 'tick', 'presence', 'health', 'shutdown', 'agent', 'chat', 'sessions.changed'];
 
@@ -112,6 +115,9 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   const bus = createEventBus();
   const presence = createPresence();
   let connections = 0;
+  // metrics (docs/metrics.md): fed by handshake decisions (connDeps) and the bus's agent events
+  const metrics = createGatewayMetrics({ startedAt, connections: () => connections, toolNames: BUILTIN_TOOL_NAMES });
+  bus.subscribe({ connId: 'internal:metrics', scopes: ['operator.admin'], deliver: metrics.observe });
 
   const services: MethodServices = {
     facts: { version: VERSION, startedAt, hostname: hostname(), config, connectionCount: () => connections },
@@ -133,10 +139,11 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   const dial = createInProcessDialer(() => router!, bus);
   const runs = createRunManager({ config, store, bus, dial, resolveModel, tools: BUILTIN_TOOLS, log });
   const methods: MethodDef[] = [
-    ...systemMethods(services, { sections: () => ({ sessions: { path: join(config.stateDir, 'clawgate.db'), count: store.countSessions(), active: runs.activeCount } }) }),
+    ...systemMethods(services, { sections: () => ({ sessions: { path: join(config.stateDir, 'clawgate.db'), count: store.countSessions(), active: runs.activeCount }, ...channels.health() }) }),
     ...agentsMethods(services), ...sessionsMethods(services, runs, store), ...agentMethods(runs), ...chatMethods(runs, store),
   ];
   router = createRouter(methods, log);
+  const channels = createChannels(config, { dial, log }); // issue 6: started once listening, stopped first on close
 
   const strategy = createAuthStrategy(g.auth, now);
   const defaultAgent = config.agents.list.find((a) => a.default) ?? config.agents.list[0];
@@ -161,6 +168,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
     handshake: { strategy, originAllowed: createOriginGate(g.controlUi.allowedOrigins), now, deviceSkewMs: 10 * 60_000 },
     router, bus, log, hello,
     limits: g.limits,
+    onAuthDecision: metrics.authDecision,
     onAuthenticated: ({ connId, accepted, ingress }) => {
       connections++;
       const c = accepted.params.client;
@@ -178,6 +186,8 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   const routes: HttpRoute[] = [
     { method: 'GET', path: '/healthz', handle: (_q, res) => sendJson(res, 200, { ok: true }) },
     { method: 'GET', path: '/readyz', handle: (_q, res) => sendJson(res, ready ? 200 : 503, { ready }) },
+    ...(g.metrics.enabled ? [{ method: 'GET' as const, path: '/metrics', handle: g.metrics.public ? metricsHandler(metrics)
+      : withHttpAuth(metricsHandler(metrics), { strategy, originAllowed: connDeps.handshake.originAllowed, log }) }] : []),
     ...(g.controlUi.enabled ? controlUiRoutes(g.controlUi.basePath) : []),
   ];
   const http = createHttpGateway({
@@ -198,6 +208,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   const urlHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const tick = setInterval(() => bus.publish({ event: 'tick', payload: { ts: Date.now() } }), g.limits.tickIntervalMs);
   tick.unref();
+  channels.start(); // issue 6: connects in the background; startup never waits for Slack
   ready = true;
 
   let closed: Promise<void> | undefined;
@@ -214,6 +225,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
         ready = false;
         clearInterval(tick);
         bus.publish({ event: 'shutdown', payload: { reason } });
+        await channels.stop(); // issue 6: no new channel work during shutdown
         await runs.stopAll();
         await Promise.all([stopHttp(http), local ? stopHttp(local.http) : undefined]);
         if (local) removeLocalCredential(local.endpoint);

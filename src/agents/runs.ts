@@ -98,10 +98,6 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       const existingSession = store.getSession(sessionKey);
       if (parent) checkDelegatedRun(config, store, parent, agentId, activeSubagents);
       const actingFor = parent?.actingFor ?? principalId(caller.principal);
-      if (existingSession && existingSession.actingFor !== actingFor && !parent && caller.principal.kind === 'trusted-proxy') {
-        // A person may not continue another person's session through the proxy.
-        throw new RpcError('FORBIDDEN', `session ${sessionKey} belongs to ${existingSession.actingFor}`, { details: { code: 'TOOL_DENIED' } });
-      }
       const depth = parent ? parent.depth + 1 : 0;
       const kind = parseSessionKey(sessionKey)!.kind;
       const run = store.acceptRun(

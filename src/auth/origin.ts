@@ -27,6 +27,8 @@ export function createOriginGate(allowedOrigins: readonly string[]) {
     const origin = ingress.origins[0]!;
     if (origin === 'null' || origin.trim() === '') return false;
     if (any || allowed.has(normalize(origin))) return true;
-    return ingress.kind === 'direct-local' || (ingress.peerIsLoopback && !ingress.forwarded) ? isLoopbackOrigin(origin) : false;
+    // A loopback origin counts only when the browser itself is the peer: not through a proxy
+    // (even one on this host), where "localhost" would be the browser's machine, not ours.
+    return ingress.peerIsLoopback && !ingress.peerTrusted && !ingress.forwarded ? isLoopbackOrigin(origin) : false;
   };
 }

@@ -5,6 +5,7 @@ import { ConfigError } from '../config/errors.js';
 import { runGateway } from './gateway-run.js';
 import { runCall } from './call.js';
 import { runConfigValidate } from './config-validate.js';
+import { runDoctor } from './doctor.js';
 import { VERSION } from '../version.js';
 
 export const USAGE = `clawgate ${VERSION} — a self-hosted gateway for teams of AI agents
@@ -13,8 +14,10 @@ Usage:
   clawgate gateway run [--config PATH] [--port N] [--bind loopback|lan|auto|custom]
   clawgate call METHOD [--params JSON] [--url URL] [--token T | --password P] [--json] [--timeout MS]
   clawgate config validate [--config PATH]
+  clawgate doctor [--config PATH] [--json]
   clawgate --version | --help
 
+\`doctor\` audits the config; exit 0 = fine or info only, 1 = warnings, 2 = critical (docs/doctor.md).
 Without --url, \`call\` uses the gateway's local listener in the state dir (any auth mode).
 Environment: CLAWGATE_CONFIG, CLAWGATE_STATE_DIR, CLAWGATE_GATEWAY_TOKEN, CLAWGATE_GATEWAY_PASSWORD.
 `;
@@ -51,6 +54,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       return await runCall(pos[1]!, v, io);
     }
     if (cmd === 'config validate') return runConfigValidate(v, io);
+    if (cmd === 'doctor') return runDoctor(v, io);
     io.err(`clawgate: unknown command "${cmd}" (see clawgate --help)\n`);
     return 2;
   } catch (err) {

@@ -11,7 +11,7 @@ import type { Cidr } from '../util/ip.js';
 import { isLoopbackIp } from '../util/ip.js';
 import { EMBEDDED_DEFAULTS } from './defaults.js';
 import { ConfigError } from './errors.js';
-import { checkStartupRules, parseTrustedProxies } from './rules.js';
+import { checkSlackChannel, checkStartupRules, parseTrustedProxies, type ResolvedSecret } from './rules.js';
 import { configSchema, type AgentsSection, type AuthMode, type ModelsSection, type RawConfig } from './schema.js';
 import { ensureGatewayToken, readStateToken } from './state-files.js';
 
@@ -40,6 +40,21 @@ export type AuthConfig =
       proxySecret?: { header: string; value: string };
     };
 
+/** `channels.slack` after env resolution (issue 6); only an enabled channel carries tokens. */
+export type SlackConfig =
+  | { enabled: false }
+  | {
+      enabled: true;
+      appToken: string;
+      botToken: string;
+      /** The agent that answers; the default agent when not configured. */
+      agentId: string;
+      allowUsers: string[];
+      allowChannels: string[];
+      replyInThread: boolean;
+      apiUrl?: string;
+    };
+
 export interface GatewayConfig {
   configPath: string | null;
   stateDir: string;
@@ -52,10 +67,12 @@ export interface GatewayConfig {
     auth: AuthConfig;
     trustedProxies: Cidr[];
     limits: RawConfig['gateway']['limits'];
+    /** GET /metrics (docs/metrics.md). */
+    metrics: RawConfig['gateway']['metrics'];
   };
   agents: AgentsSection;
   models: { providers: Record<string, ModelsSection['providers'][string] & { apiKeyValue?: string }> };
-  channels: RawConfig['channels'];
+  channels: { slack?: SlackConfig };
   logging: RawConfig['logging'];
   /** Keys that loaded but have no effect, and similar notices. */
   warnings: string[];
@@ -126,7 +143,9 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
   const warnings: string[] = [];
   const issues: Issue[] = [];
   const raw = configSchema((p) => warnings.push(`${p} is an OpenClaw setting clawgate does not use; it is ignored`)).check(input, '', issues);
-  if (issues.length > 0) throw new ConfigError(source, issues);
+  // Keep going after schema problems so every problem is reported at once; rule findings
+  // about a key the schema already rejected are dropped (they would judge a fallback value).
+  const schemaIssueCount = issues.length;
 
   const g = raw.gateway;
   const envToken = env.CLAWGATE_GATEWAY_TOKEN || undefined;
@@ -137,7 +156,12 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
   const bindHost = resolveBindHost(raw, env);
   const bindIsLoopback = isLoopbackIp(bindHost) || bindHost === 'localhost';
   const trustedProxies = parseTrustedProxies(g.trustedProxies, issues);
-  checkStartupRules({ raw, mode, bindIsLoopback, token: mode === 'trusted-proxy' ? token : undefined, password, tokenFromEnv: g.auth.token === undefined }, trustedProxies, issues);
+  try {
+    checkStartupRules({ raw, mode, bindIsLoopback, token: mode === 'trusted-proxy' ? token : undefined, password, tokenFromEnv: g.auth.token === undefined }, trustedProxies, issues);
+  } catch (err) {
+    // Rules may trip over values the schema already rejected; those issues are reported instead.
+    if (schemaIssueCount === 0) throw err;
+  }
 
   let auth: AuthConfig;
   let generatedToken: GatewayConfig['generatedToken'];
@@ -155,7 +179,12 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
     const apiKeyValue = p.apiKey ?? (p.apiKeyEnv ? env[p.apiKeyEnv] : undefined);
     models.providers[name] = apiKeyValue === undefined ? { ...p } : { ...p, apiKeyValue };
   }
-  if (issues.length > 0) throw new ConfigError(source, issues);
+  const slack = resolveSlack(raw, env, issues);
+  if (issues.length > 0) {
+    const bad = issues.slice(0, schemaIssueCount).map((i) => i.path);
+    const overlaps = (p: string) => bad.some((b) => b === p || b.startsWith(`${p}.`) || p.startsWith(`${b}.`) || p.startsWith(`${b}[`));
+    throw new ConfigError(source, [...issues.slice(0, schemaIssueCount), ...issues.slice(schemaIssueCount).filter((i) => !overlaps(i.path))]);
+  }
 
   switch (mode) {
     case 'none': auth = { mode }; break;
@@ -189,16 +218,36 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
       port: g.port, bind: g.bind, bindHost, bindIsLoopback,
       controlUi: { ...g.controlUi, allowedOrigins: [...g.controlUi.allowedOrigins] },
       auth, trustedProxies, limits: g.limits,
+      metrics: g.metrics,
     },
     agents: raw.agents,
     models,
-    channels: raw.channels,
+    channels: slack ? { slack } : {},
     logging: raw.logging,
     warnings,
     ...(generatedToken ? { generatedToken } : {}),
   };
   return deepFreeze(cfg);
 }
+
+// ── channels.slack (issue 6) ──
+function resolveSlack(raw: RawConfig, env: NonNullable<LoadOptions['env']>, issues: Issue[]): SlackConfig | undefined {
+  const s = raw.channels.slack;
+  if (!s) return undefined;
+  const secret = (key: 'appToken' | 'botToken', envName: string): ResolvedSecret =>
+    s[key] !== undefined ? { value: s[key], source: `channels.slack.${key}` } : { value: env[envName] || undefined, source: envName };
+  const appToken = secret('appToken', s.appTokenEnv ?? 'CLAWGATE_SLACK_APP_TOKEN');
+  const botToken = secret('botToken', s.botTokenEnv ?? 'CLAWGATE_SLACK_BOT_TOKEN');
+  checkSlackChannel(raw, { appToken, botToken }, issues);
+  if (!s.enabled || appToken.value === undefined || botToken.value === undefined) return { enabled: false };
+  const agentId = s.agentId ?? (raw.agents.list.find((a) => a.default) ?? raw.agents.list[0])?.id ?? '';
+  return {
+    enabled: true, appToken: appToken.value, botToken: botToken.value, agentId,
+    allowUsers: [...s.allowUsers], allowChannels: [...s.allowChannels], replyInThread: s.replyInThread,
+    ...(s.apiUrl ? { apiUrl: s.apiUrl } : {}),
+  };
+}
+// ── end channels.slack ──
 
 /** Every configured secret value, for log redaction and leak checks. */
 export function configuredSecrets(cfg: FrozenConfig): string[] {
@@ -208,5 +257,7 @@ export function configuredSecrets(cfg: FrozenConfig): string[] {
   if (a.mode === 'password') out.push(a.password);
   if (a.mode === 'trusted-proxy' && a.proxySecret) out.push(a.proxySecret.value);
   for (const p of Object.values(cfg.models.providers)) if (p.apiKeyValue) out.push(p.apiKeyValue);
+  const slack = cfg.channels.slack;
+  if (slack?.enabled) out.push(slack.appToken, slack.botToken);
   return out;
 }

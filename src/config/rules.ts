@@ -46,7 +46,7 @@ export function checkStartupRules(input: RuleInput, proxies: readonly Cidr[], is
     tp?.allowUsers.forEach((u, i) => {
       if (!ALLOW_USER.test(u)) issues.push({ path: `gateway.auth.trustedProxy.allowUsers[${i}]`, message: `"${u}" must be a user name, an email, or "*@domain"` });
     });
-    if (tp && tp.userHeader.toLowerCase() === ps?.header.toLowerCase()) {
+    if (tp?.userHeader && ps?.header && tp.userHeader.toLowerCase() === ps.header.toLowerCase()) {
       issues.push({ path: 'gateway.auth.trustedProxy.proxySecret.header', message: 'must differ from userHeader' });
     }
   }
@@ -74,3 +74,29 @@ export function checkStartupRules(input: RuleInput, proxies: readonly Cidr[], is
     if (p.apiKey !== undefined && p.apiKeyEnv !== undefined) issues.push({ path: `models.providers.${name}`, message: 'set at most one of "apiKey" or "apiKeyEnv"' });
   }
 }
+
+// ── channels.slack (issue 6) ──
+/** A Slack token after env resolution, with the key or variable it came from (named in messages). */
+export interface ResolvedSecret { value: string | undefined; source: string }
+
+const SLACK_TOKEN_KINDS = [
+  { key: 'appToken', prefix: 'xapp-', what: 'an app-level token (Basic Information → App-Level Tokens, scope connections:write)' },
+  { key: 'botToken', prefix: 'xoxb-', what: 'a bot token (OAuth & Permissions → Bot User OAuth Token)' },
+] as const;
+
+export function checkSlackChannel(raw: RawConfig, tokens: { appToken: ResolvedSecret; botToken: ResolvedSecret }, issues: Issue[]): void {
+  const s = raw.channels.slack;
+  if (!s) return;
+  for (const { key } of SLACK_TOKEN_KINDS) {
+    if (s[key] !== undefined && s[`${key}Env`] !== undefined) issues.push({ path: `channels.slack.${key}`, message: `set at most one of "${key}" or "${key}Env"` });
+  }
+  if (!s.enabled) return;
+  for (const { key, prefix, what } of SLACK_TOKEN_KINDS) {
+    const t = tokens[key];
+    if (t.value === undefined) issues.push({ path: `channels.slack.${key}`, message: `is required when channels.slack.enabled is true: set ${what} here or in the environment variable ${t.source}` });
+    else if (!t.value.startsWith(prefix)) issues.push({ path: t.source, message: `must be ${what}, which starts with "${prefix}"` });
+  }
+  if (s.agentId !== undefined && !raw.agents.list.some((a) => a.id === s.agentId)) issues.push({ path: 'channels.slack.agentId', message: `no agent with id "${s.agentId}"` });
+  if (s.agentId === undefined && raw.agents.list.length === 0) issues.push({ path: 'channels.slack.agentId', message: 'no agents are configured to answer in Slack' });
+}
+// ── end channels.slack ──

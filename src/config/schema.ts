@@ -60,6 +60,11 @@ export const gatewaySchema = (onIgnored: (path: string) => void) => obj({
     tickIntervalMs: withDefault(positiveInt(), () => 30_000),
     maxPreAuthConnectionsPerIp: withDefault(positiveInt(), () => 64),
   }), () => ({ maxPreAuthPayload: 64 * 1024, maxPayload: 25 * 1024 * 1024, maxBufferedBytes: 50 * 1024 * 1024, handshakeTimeoutMs: 10_000, tickIntervalMs: 30_000, maxPreAuthConnectionsPerIp: 64 })),
+  /** clawgate extension: GET /metrics (docs/metrics.md); behind the gateway's auth unless public. */
+  metrics: withDefault(obj({
+    enabled: withDefault(bool(), () => true),
+    public: withDefault(bool(), () => false),
+  }), () => ({ enabled: true, public: false })),
 }, { ignoredKeys: IGNORED_GATEWAY_KEYS, onIgnored });
 
 const agentId = str({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/, patternHint: 'must be lowercase letters, digits, "-" or "_"' });
@@ -97,6 +102,27 @@ export const modelsSchema = obj({
   })), () => ({})),
 });
 
+// ── channels (issue 6: Slack socket mode) ──
+const envVarName = str({ min: 1, pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, patternHint: 'must be an environment variable name' });
+const slackId = str({ min: 1, max: 64, pattern: /^[A-Z0-9]+$/, patternHint: 'must be a Slack id such as "U0123ABCD" or "C0123ABCD" (upper-case letters and digits)' });
+
+/** `channels.slack`: tokens come from the config or from env (names below); agentId defaults to the default agent. */
+export const slackChannelSchema = obj({
+  enabled: withDefault(bool(), () => false),
+  appToken: optional(str({ min: 1 })),
+  appTokenEnv: optional(envVarName),
+  botToken: optional(str({ min: 1 })),
+  botTokenEnv: optional(envVarName),
+  agentId: optional(agentId),
+  allowUsers: withDefault(arr(slackId), () => []),
+  allowChannels: withDefault(arr(slackId), () => []),
+  replyInThread: withDefault(bool(), () => true),
+  apiUrl: optional(str({ min: 1, pattern: /^https?:\/\//, patternHint: 'must be an http(s) URL such as "https://slack.com/api/"' })),
+});
+
+export const channelsSchema = obj({ slack: optional(slackChannelSchema) });
+// ── end channels ──
+
 export const loggingSchema = obj({
   level: withDefault(literal('debug', 'info', 'warn', 'error'), () => 'info' as const),
   format: withDefault(literal('auto', 'json', 'pretty'), () => 'auto' as const),
@@ -106,7 +132,7 @@ export const configSchema = (onIgnored: (path: string) => void) => obj({
   gateway: withDefault(gatewaySchema(onIgnored), () => gatewaySchema(onIgnored).check({}, 'gateway', [])),
   agents: withDefault(agentsSchema, () => agentsSchema.check({}, 'agents', [])),
   models: withDefault(modelsSchema, () => ({ providers: {} })),
-  channels: withDefault(record(obj({}, { passthrough: true })), () => ({})),
+  channels: withDefault(channelsSchema, () => ({})),
   logging: withDefault(loggingSchema, () => ({ level: 'info' as const, format: 'auto' as const })),
 }, { ignoredKeys: IGNORED_TOP_LEVEL_KEYS, onIgnored });
 

@@ -114,8 +114,8 @@ export const obj = <S extends Shape>(shape: S, opts: ObjOptions = {}): Schema<Ob
     const input = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const [k, s] of Object.entries(shape)) {
+      if (input[k] === undefined && !s.optional) { issues.push({ path: at(path, k), message: 'is required' }); continue; }
       const value = s.check(input[k], at(path, k), issues);
-      if (input[k] === undefined && !s.optional) issues.push({ path: at(path, k), message: 'is required' });
       if (value !== undefined) out[k] = value;
     }
     for (const k of Object.keys(input)) {

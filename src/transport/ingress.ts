@@ -11,7 +11,7 @@ export type IngressKind =
   | 'direct-remote'
   /** Peer is a configured trusted proxy. */
   | 'trusted-proxy'
-  /** Loopback peer that is not a trusted proxy but carries forwarded headers (e.g. an unlisted local proxy). */
+  /** Loopback peer that is not a trusted proxy but carries forwarded headers or an Origin (an unlisted local proxy, or a browser). */
   | 'local-forwarded';
 
 export interface Ingress {
@@ -72,8 +72,9 @@ export function attributeIngress(req: Pick<IncomingMessage, 'rawHeaders' | 'sock
     else if (name === 'host') host ??= value;
     else if (name === 'user-agent') userAgent ??= value;
   }
+  // A loopback peer sending an Origin is a browser, not clean same-host traffic.
   const kind: IngressKind = peerTrusted ? 'trusted-proxy'
-    : peerIsLoopback ? (forwarded ? 'local-forwarded' : 'direct-local')
+    : peerIsLoopback ? (forwarded || origins.length > 0 ? 'local-forwarded' : 'direct-local')
     : 'direct-remote';
   return {
     peer, peerIsLoopback, peerTrusted, forwarded,

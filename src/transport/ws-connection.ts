@@ -30,6 +30,8 @@ export interface ConnectionDeps {
   /** Called once authenticated; the returned function runs on close. */
   readonly onAuthenticated?: (info: { connId: string; accepted: Accepted; ingress: Ingress }) => () => void;
   readonly onClosed?: (connId: string, authenticated: boolean) => void;
+  /** One call per handshake that reached an auth stage (origin, credentials, device): allow with the principal kind, deny with the wire reason. */
+  readonly onAuthDecision?: (result: 'allow' | 'deny', reason: string) => void;
 }
 
 let counter = 0;
@@ -97,6 +99,9 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
         client: client ? `${String(client.id)} ${String(client.mode)} v${String(client.version)}`.slice(0, 120) : undefined,
         reason: refusal.logReason,
       });
+      const d = refusal.error.details; // auth-stage refusals only (not protocol errors)
+      const authReason = typeof d?.authReason === 'string' ? d.authReason : String(d?.code).startsWith('DEVICE_AUTH_') ? refusal.logReason : undefined;
+      if (authReason !== undefined) deps.onAuthDecision?.('deny', authReason);
       send(resErr(frame.id, refusal.error));
       close(refusal.close.code, refusal.close.reason);
       return;
@@ -104,6 +109,7 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
     clearTimeout(timer);
     releasePreAuth();
     const accepted = result.value;
+    deps.onAuthDecision?.('allow', accepted.principal.kind);
     setMaxPayload(ws, limits.maxPayload);
     const caller: CallerContext = {
       connId, principal: accepted.principal, role: accepted.role, scopes: accepted.scopes,

@@ -17,15 +17,28 @@ export function normalizeIp(raw: string | undefined | null): NormalizedIp | null
   const fam = isIP(s);
   if (fam === 4) return { ip: s, family: 4 };
   if (fam === 6) {
-    // ::ffff:7f00:1 (hex-form mapped address)
-    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(s);
-    if (hex) {
-      const hi = parseInt(hex[1]!, 16), lo = parseInt(hex[2]!, 16);
+    // Hex-form IPv4-mapped addresses (::ffff:7f00:1, 0:0:0:0:0:ffff:7f00:1).
+    const groups = expandIpv6(s);
+    if (groups && groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+      const hi = groups[6]!, lo = groups[7]!;
       return { ip: `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, family: 4 };
     }
     return { ip: s, family: 6 };
   }
   return null;
+}
+
+/** The eight 16-bit groups of a textual IPv6 address without an embedded IPv4 part, or null. */
+function expandIpv6(s: string): number[] | null {
+  if (s.includes('.')) return null;
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  return all.map((g) => parseInt(g, 16));
 }
 
 export interface Cidr { ip: string; family: 4 | 6; prefix: number; text: string }
@@ -68,4 +81,4 @@ export const isLoopbackIp = (ip: string | undefined | null): boolean => LOOPBACK
 
 /** Whether a CIDR overlaps the loopback range (so a loopback-bound gateway can see it). */
 export const cidrCoversLoopback = (c: Cidr): boolean =>
-  c.family === 4 ? (c.prefix <= 8 ? createIpMatcher([c]).matches('127.0.0.1') : isLoopbackIp(c.ip)) : c.ip === '::1' || c.prefix === 0;
+  c.family === 4 ? (c.prefix <= 8 ? createIpMatcher([c]).matches('127.0.0.1') : isLoopbackIp(c.ip)) : createIpMatcher([c]).matches('::1');
