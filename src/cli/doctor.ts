@@ -19,6 +19,7 @@ export function runDoctor(v: { config?: string | undefined; json?: boolean | und
     source = err.source;
     findings = diagnoseReadFailure(err);
   }
-  io.out(v.json ? `${JSON.stringify(findings, null, 2)}\n` : formatFindings(findings, source));
+  const ordered = findings.map(({ id, severity, title, detail, fix, key }) => ({ id, severity, title, detail, fix, key }));
+  io.out(v.json ? `${JSON.stringify(ordered, null, 2)}\n` : formatFindings(findings, source));
   return exitCodeFor(findings);
 }

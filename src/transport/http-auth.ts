@@ -14,11 +14,15 @@ export interface HttpAuthDeps {
   readonly log: Logger;
 }
 
-/** The secret from a single `Authorization: Bearer <secret>` header, else undefined (none, another scheme, or repeated). */
+/**
+ * The secret from a single `Authorization: Bearer <secret>` header, else undefined (none,
+ * another scheme, or repeated). Everything after the scheme counts, so a password with
+ * spaces works too (more lenient than RFC 6750's token68).
+ */
 export function bearerCredential(ingress: Ingress): string | undefined {
   const values = ingress.headers.filter(([name]) => name === 'authorization').map(([, v]) => v);
   if (values.length !== 1) return undefined;
-  return /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(values[0]!)?.[1];
+  return /^Bearer[ \t]+(\S(?:.*\S)?)[ \t]*$/i.exec(values[0]!)?.[1];
 }
 
 export function authenticateHttp(ingress: Ingress, deps: HttpAuthDeps): AuthDecision {
