@@ -67,8 +67,8 @@ export async function connectWs(opts: WsConnectOptions): Promise<{ client: Gatew
   if (opts.origin) headers.origin = opts.origin;
   wsOpts.headers = headers as Record<string, string>;
   if (opts.localAddress) wsOpts.localAddress = opts.localAddress;
-  if (opts.socketPath) (wsOpts as ClientOptions & { socketPath?: string }).socketPath = opts.socketPath;
-  const url = opts.socketPath ? 'ws://localhost/' : opts.url;
+  // ws takes Unix sockets as `ws+unix:<socket path>:<request path>` (it ignores a socketPath option).
+  const url = opts.socketPath ? `ws+unix:${opts.socketPath}:/` : opts.url;
   const ws = new WebSocket(url, wsOpts);
   return new Promise((resolve, reject) => {
     let settled = false;

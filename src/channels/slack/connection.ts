@@ -14,7 +14,6 @@ export interface SlackEnvelope {
   readonly envelope_id?: string;
   readonly type: string;
   readonly body?: unknown;
-  readonly retry_num?: number;
 }
 
 export interface SlackConnectionOptions {
@@ -65,7 +64,9 @@ export function createSlackConnection(opts: SlackConnectionOptions): SlackConnec
   client.on('disconnected', () => {
     // Failures before `hello` reject start() and are handled there; this is a live socket ending.
     if (stopped || cell.get().state !== 'connected') return;
-    retry(describeSlackError(lastSocketError ?? new Error('connection closed by Slack')).message, 'slack connection lost; reconnecting');
+    const { message } = describeSlackError(lastSocketError ?? new Error('connection closed by Slack'));
+    lastSocketError = undefined;
+    retry(message, 'slack connection lost; reconnecting');
   });
 
   function retry(message: string, logLine: string): void {

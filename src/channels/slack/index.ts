@@ -64,7 +64,7 @@ export function createSlackChannel(cfg: EnabledSlackConfig, deps: { dial: Dialer
       log.debug('slack event ignored', { envelopeId: envelope.envelope_id, reason: 'already answered', eventId: m.eventId });
       return;
     }
-    log.debug('slack message', { eventId: m.eventId, team: m.team, user: m.user, channel: m.channel, threadTs: m.threadTs });
+    log.debug('slack message', { eventId: m.eventId, team: m.team, user: m.user, conversation: m.channel, threadTs: m.threadTs });
     const reply = await runAgent(m);
     if (stopped) return;
     await bot.post(m.channel, reply, m.threadTs);
