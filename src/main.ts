@@ -10,6 +10,7 @@ import { createLocalStrategy } from './auth/strategies/local.js';
 import { createRateLimiter } from './auth/rate-limit.js';
 import { publishLocalCredential, removeLocalCredential, type LocalEndpoint } from './config/state-files.js';
 import { createOriginGate } from './auth/origin.js';
+import { createScopeCeiling } from './auth/scopes.js';
 import { PROTOCOL_VERSION } from './protocol/frames.js';
 import type { HelloOk } from './protocol/connect.js';
 import { createEventBus } from './rpc/events.js';
@@ -28,6 +29,8 @@ import type { Store } from './store/types.js';
 import { createRunManager, type RunManager } from './agents/runs.js';
 import { createModelResolver } from './agents/models/index.js';
 import { BUILTIN_TOOLS, BUILTIN_TOOL_NAMES } from './agents/tools/sessions.js';
+import { validateAgentsConfig } from './agents/validate.js';
+import { ConfigError } from './config/errors.js';
 import { ensureDir } from './config/state-files.js';
 import { join } from 'node:path';
 import { createHttpGateway, sendJson, type HttpGateway, type HttpRoute } from './transport/http.js';
@@ -40,7 +43,7 @@ import { createLogger, type Logger } from './util/log.js';
 import { VERSION } from './version.js';
 import { createChannels } from './channels/index.js'; // issue 6: channels
 
-export const GATEWAY_EVENTS = ['connect.challenge', 'tick', 'presence', 'health', 'shutdown', 'agent', 'chat', 'sessions.changed'];
+export const GATEWAY_EVENTS = ['connect.challenge', 'tick', 'presence', 'shutdown', 'agent', 'chat', 'sessions.changed'];
 
 export interface GatewayHandle {
   readonly url: string;
@@ -106,6 +109,8 @@ async function startLocalListener(stateDir: string, deps: ConnectionDeps, routes
   return { http, endpoint };
 }
 
+export { validateAgentsConfig };
+
 export async function startGateway(config: FrozenConfig, opts: StartOptions = {}): Promise<GatewayHandle> {
   const log = opts.log ?? createLogger({ level: config.logging.level, format: config.logging.format, secrets: configuredSecrets(config) });
   for (const s of configuredSecrets(config)) log.addSecret(s);
@@ -115,20 +120,18 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   const bus = createEventBus();
   const presence = createPresence();
   let connections = 0;
+  let boundPort = config.gateway.port;
   // metrics (docs/metrics.md): fed by handshake decisions (connDeps) and the bus's agent events
   const metrics = createGatewayMetrics({ startedAt, connections: () => connections, toolNames: BUILTIN_TOOL_NAMES });
   bus.subscribe({ connId: 'internal:metrics', scopes: ['operator.admin'], deliver: metrics.observe });
 
   const services: MethodServices = {
-    facts: { version: VERSION, startedAt, hostname: hostname(), config, connectionCount: () => connections },
+    facts: { version: VERSION, startedAt, hostname: hostname(), config, connectionCount: () => connections, listenPort: () => boundPort },
     presence, bus,
   };
-  for (const a of config.agents.list) {
-    const unknown = a.tools.allow.filter((t) => !BUILTIN_TOOL_NAMES.includes(t));
-    if (unknown.length) throw new Error(`agents.list: agent "${a.id}" allows unknown tools: ${unknown.join(', ')} (known: ${BUILTIN_TOOL_NAMES.join(', ')})`);
-  }
+  const agentIssues = validateAgentsConfig(config);
+  if (agentIssues.length > 0) throw new ConfigError(config.configPath ?? 'embedded defaults', agentIssues);
   const resolveModel = createModelResolver(config.models);
-  for (const a of config.agents.list) resolveModel(a.model ?? config.agents.defaults.model); // fail at startup, not mid-run
 
   ensureDir(config.stateDir);
   const store = openSqliteStore(join(config.stateDir, 'clawgate.db'));
@@ -147,6 +150,10 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
 
   const strategy = createAuthStrategy(g.auth, now);
   const defaultAgent = config.agents.list.find((a) => a.default) ?? config.agents.list[0];
+  const publishPresence = () => bus.publish({
+    event: 'presence', scope: 'operator.read',
+    payload: { presence: presence.list().map(({ connId: _c, ...e }) => e), stateVersion: { presence: presence.version, health: 0 } },
+  });
   const hello = (accepted: { scopes: readonly string[] }, connId: string): HelloOk => ({
     type: 'hello-ok',
     protocol: PROTOCOL_VERSION,
@@ -165,7 +172,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   });
 
   const connDeps: ConnectionDeps = {
-    handshake: { strategy, originAllowed: createOriginGate(g.controlUi.allowedOrigins), now, deviceSkewMs: 10 * 60_000 },
+    handshake: { strategy, originAllowed: createOriginGate(g.controlUi.allowedOrigins), now, deviceSkewMs: 10 * 60_000, scopeCeiling: createScopeCeiling(g.auth) },
     router, bus, log, hello,
     limits: g.limits,
     onAuthDecision: metrics.authDecision,
@@ -178,7 +185,8 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
         ...(c.deviceFamily ? { deviceFamily: c.deviceFamily } : {}), ...(c.instanceId ? { instanceId: c.instanceId } : {}),
       });
       log.debug('connected', { connId, remote: ingress.clientIp, client: `${c.id} ${c.mode} v${c.version}`, principal: accepted.principal.kind });
-      return () => { connections--; presence.remove(connId); };
+      publishPresence();
+      return () => { connections--; presence.remove(connId); publishPresence(); };
     },
   };
 
@@ -205,6 +213,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   });
   const local = opts.localListener === false ? undefined : await startLocalListener(config.stateDir, connDeps, routes, log);
   const addr = http.server.address() as AddressInfo;
+  boundPort = addr.port;
   const urlHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const tick = setInterval(() => bus.publish({ event: 'tick', payload: { ts: Date.now() } }), g.limits.tickIntervalMs);
   tick.unref();

@@ -178,3 +178,43 @@ describe('trusted-proxy on a dual-stack socket', () => {
     assertUnauthorized(await refused({ url: `ws://[::1]:${gw.port}`, headers: { 'x-authentik-email': 'me@example.com' } }), 'trusted_proxy_untrusted_source');
   });
 });
+
+describe('scope ceilings for proxy users (gateway.auth.identityScopes)', () => {
+  let gw: TestGateway;
+  before(async () => {
+    gw = await bootGateway({ gateway: { ...SEED_GATEWAY, port: 0, auth: { mode: 'trusted-proxy',
+      trustedProxy: { userHeader: 'x-authentik-email', allowUsers: ['me@example.com', 'ops@example.com', 'viewer@example.com'] },
+      identityScopes: { 'OPS@example.com': ['operator.admin', 'operator.read', 'operator.write'], '*': ['operator.read'] } } } });
+  });
+  after(() => gw.stop());
+  const grant = async (user: string) => {
+    const { client, hello } = await connectWs({ url: gw.url, headers: { 'x-authentik-email': user } });
+    client.close();
+    return hello.auth.scopes;
+  };
+  it('grants a listed user (matched case-insensitively) what the table allows', async () => {
+    assert.deepEqual(await grant('ops@example.com'), ['operator.admin', 'operator.read', 'operator.write']);
+  });
+  it('caps everyone else at the "*" entry, whatever they ask for', async () => {
+    assert.deepEqual(await grant('viewer@example.com'), ['operator.read']);
+  });
+  it('holders of the gateway token may ask for admin', async () => {
+    const tok = await bootGateway({ gateway: { auth: { mode: 'token', token: 'ceiling-token-123456' } } });
+    try {
+      const { client, hello } = await connectWs({ url: tok.url, token: 'ceiling-token-123456' });
+      client.close();
+      assert.ok(hello.auth.scopes.includes('operator.admin'));
+    } finally { await tok.stop(); }
+  });
+});
+
+describe('default scope ceiling for proxy users', () => {
+  let gw: TestGateway;
+  before(async () => { gw = await bootGateway({ gateway: { ...SEED_GATEWAY, port: 0 } }); });
+  after(() => gw.stop());
+  it('gives a proxy user read and write but not admin by default', async () => {
+    const { client, hello } = await connectWs({ url: gw.url, headers: { 'x-authentik-email': 'me@example.com' } });
+    client.close();
+    assert.deepEqual(hello.auth.scopes, ['operator.read', 'operator.write']);
+  });
+});

@@ -74,7 +74,7 @@ describe('the #43300 seed fragment', () => {
     assert.equal(cfg.gateway.bind, 'loopback');
     assert.equal(cfg.gateway.bindHost, '127.0.0.1');
     assert.deepEqual(cfg.gateway.controlUi, { enabled: true, basePath: '/', allowedOrigins: ['https://openclaw.example.com'] });
-    assert.deepEqual(cfg.gateway.auth, { mode: 'trusted-proxy', userHeader: 'x-authentik-email', requiredHeaders: [], allowUsers: ['me@example.com', 'openclaw-internal@local'] });
+    assert.deepEqual(cfg.gateway.auth, { mode: 'trusted-proxy', userHeader: 'x-authentik-email', requiredHeaders: [], allowUsers: ['me@example.com', 'openclaw-internal@local'], identityScopes: {} });
     assert.deepEqual(cfg.gateway.trustedProxies.map((c) => `${c.ip}/${c.prefix}`), ['127.0.0.1/32']);
     assert.deepEqual(cfg.warnings, []);
   });

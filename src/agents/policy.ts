@@ -18,7 +18,7 @@ const limit = (message: string) => new RpcError('INVALID_REQUEST', message, { de
 export function checkDelegatedRun(cfg: FrozenConfig, store: Store, parent: Delegation, targetAgentId: string, activeSubagentRuns: number): void {
   const parentAgent = findAgent(cfg, parent.agentId);
   const allowed = parentAgent?.subagents.allowAgents ?? [];
-  if (targetAgentId !== parent.agentId && !allowed.includes('*') && !allowed.includes(targetAgentId)) {
+  if (!allowed.includes('*') && !allowed.includes(targetAgentId)) {
     throw new RpcError('FORBIDDEN', `agent "${parent.agentId}" may not start agent "${targetAgentId}" (allowed: ${allowed.length ? allowed.join(', ') : 'none'})`, { details: { code: 'TOOL_DENIED' } });
   }
   const lim = cfg.agents.defaults.subagents;

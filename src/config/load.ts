@@ -38,6 +38,8 @@ export type AuthConfig =
       requiredHeaders: string[];
       allowUsers: string[];
       proxySecret?: { header: string; value: string };
+      /** Lower-cased user → scope ceiling; "*" for everyone not listed. */
+      identityScopes?: Record<string, string[]>;
     };
 
 /** `channels.slack` after env resolution (issue 6); only an enabled channel carries tokens. */
@@ -197,6 +199,7 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
         requiredHeaders: tp!.requiredHeaders.map((h) => h.toLowerCase()),
         allowUsers: [...tp!.allowUsers],
         ...(proxySecret ? { proxySecret } : {}),
+        identityScopes: Object.fromEntries(Object.entries(g.auth.identityScopes).map(([k, v]) => [k.toLowerCase(), [...v]])),
       };
       break;
     case 'token': {

@@ -2,6 +2,7 @@
 // Unknown keys are errors; a few OpenClaw keys clawgate does not implement are accepted
 // with a warning so an OpenClaw config still loads.
 import { arr, bool, literal, num, obj, optional, record, str, withDefault, type Infer } from '../protocol/schema.js';
+import { SCOPES } from '../protocol/scopes.js';
 
 export const AUTH_MODES = ['none', 'token', 'password', 'trusted-proxy'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -49,7 +50,9 @@ export const gatewaySchema = (onIgnored: (path: string) => void) => obj({
       lockoutMs: withDefault(num({ int: true, min: 0 }), () => 300_000),
       exemptLoopback: withDefault(bool(), () => false),
     }), () => ({ maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false })),
-  }, { ignoredKeys: ['allowTailscale', 'identityScopes'], onIgnored }), () => ({ rateLimit: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false } })),
+    /** Scope ceilings for proxy-authenticated users (keys: user or email, case-insensitive; "*" = everyone else). */
+    identityScopes: withDefault(record(arr(literal(...SCOPES))), () => ({})),
+  }, { ignoredKeys: ['allowTailscale'], onIgnored }), () => ({ rateLimit: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false }, identityScopes: {} })),
   trustedProxies: withDefault(arr(str({ min: 1 })), () => []),
   /** clawgate extension: transport limits. */
   limits: withDefault(obj({

@@ -9,9 +9,11 @@ export const RUNTIME_DIR = 'run';
 export const LOCAL_SOCKET = 'gateway.sock';
 export const LOCAL_SECRET_FILE = 'local-secret';
 
-export function ensureDir(dir: string, mode = 0o700): void {
+/** Creates `dir` with `mode` if missing; with `force`, also tightens an existing folder. */
+export function ensureDir(dir: string, mode = 0o700, force = false): void {
+  const created = !existsSync(dir);
   mkdirSync(dir, { recursive: true, mode });
-  chmodSync(dir, mode);
+  if (created || force) chmodSync(dir, mode);
 }
 
 /** Writes a file atomically with mode 0600 (temp file + rename, never world-readable). */
@@ -52,7 +54,7 @@ export function localEndpoint(stateDir: string): LocalEndpoint {
 export function publishLocalCredential(stateDir: string): { endpoint: LocalEndpoint; secret: string } {
   const endpoint = localEndpoint(stateDir);
   ensureDir(stateDir);
-  ensureDir(endpoint.runtimeDir);
+  ensureDir(endpoint.runtimeDir, 0o700, true);
   if (existsSync(endpoint.socketPath) && lstatSync(endpoint.socketPath).isSocket()) rmSync(endpoint.socketPath);
   const secret = newSecret(32);
   writePrivateFile(endpoint.secretPath, `${secret}\n`);

@@ -17,9 +17,7 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
   'agents.list': READ,
   'chat.history': READ,
   'health': READ,
-  'sessions.get': READ,
   'sessions.list': READ,
-  'sessions.preview': READ,
   'sessions.resolve': READ,
   'status': READ,
   'system-presence': READ,
@@ -30,7 +28,6 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
   'sessions.create': WRITE,
   'sessions.send': WRITE,
   'sessions.delete': ADMIN,
-  'sessions.reset': ADMIN,
 });
 
 const ADMIN_PREFIXES = ['config.', 'exec.approvals.', 'wizard.', 'update.'];

@@ -9,6 +9,8 @@ export interface GatewayFacts {
   readonly hostname: string;
   readonly config: FrozenConfig;
   readonly connectionCount: () => number;
+  /** The TCP port actually bound (differs from config when it was 0). */
+  readonly listenPort: () => number;
 }
 
 export interface MethodServices {

@@ -6,9 +6,10 @@ import { errorShape, type ErrorShape } from '../protocol/error-codes.js';
 import { wireAuthReason } from '../protocol/auth-reasons.js';
 import { BROWSER_CLIENT_IDS, connectParamsSchema, isKnownClientId, type ConnectParams } from '../protocol/connect.js';
 import { formatIssues, validate } from '../protocol/schema.js';
-import { isScope, type Scope } from '../protocol/scopes.js';
+import { SCOPES, type Scope } from '../protocol/scopes.js';
 import type { AuthStrategy, Principal } from '../auth/decision.js';
 import { verifyDevice } from '../auth/device.js';
+import { grantScopes, type ScopeCeiling } from '../auth/scopes.js';
 import type { Ingress } from './ingress.js';
 
 export interface HandshakeDeps {
@@ -16,6 +17,8 @@ export interface HandshakeDeps {
   readonly originAllowed: (ingress: Ingress, isBrowserClient: boolean) => boolean;
   readonly now: () => number;
   readonly deviceSkewMs: number;
+  /** The most a principal may be granted; requested scopes are capped by it (main.ts always sets it). */
+  readonly scopeCeiling?: ScopeCeiling;
 }
 
 export interface Refusal {
@@ -79,6 +82,6 @@ export function runHandshake(rawParams: unknown, ingress: Ingress, nonce: string
     if (!v.ok) return refuse(errorShape('INVALID_REQUEST', v.message, { details: { code: v.code } }), 1008, v.message, v.code.toLowerCase());
     deviceId = v.deviceId;
   }
-  const scopes = [...new Set((p.scopes ?? []).filter(isScope))];
+  const scopes = grantScopes(p.scopes ?? [], deps.scopeCeiling ? deps.scopeCeiling(decision.principal) : SCOPES);
   return { ok: true, value: { params: p, principal: decision.principal, role: 'operator', scopes, ...(deviceId ? { deviceId } : {}) } };
 }

@@ -48,7 +48,7 @@ export function systemMethods(s: MethodServices, extra: HealthSource = {}): Meth
           uptimeMs: Date.now() - facts.startedAt,
           authMode: cfg.gateway.auth.mode,
           bind: cfg.gateway.bind,
-          port: cfg.gateway.port,
+          port: facts.listenPort(),
           connections: facts.connectionCount(),
           you: {
             principal: principalId(ctx.principal),

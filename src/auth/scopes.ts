@@ -1,0 +1,29 @@
+// Scope ceilings per principal: a connection gets the scopes it asks for, capped here.
+// Holders of the gateway's own secret (token, password, local credential, or loopback with
+// auth none) may ask for anything; people vouched for by a proxy get read+write unless
+// gateway.auth.identityScopes says otherwise ("*" sets the default for unlisted users).
+import { SCOPES, type Scope } from '../protocol/scopes.js';
+import type { FrozenConfig } from '../config/load.js';
+import type { Principal } from './decision.js';
+
+export const PROXY_USER_DEFAULT_SCOPES: readonly Scope[] = ['operator.read', 'operator.write'];
+
+export type ScopeCeiling = (p: Principal) => readonly Scope[];
+
+export function createScopeCeiling(auth: FrozenConfig['gateway']['auth']): ScopeCeiling {
+  const table = auth.mode === 'trusted-proxy' ? (auth.identityScopes ?? {}) : {};
+  const fallback = (table['*'] as readonly Scope[] | undefined) ?? PROXY_USER_DEFAULT_SCOPES;
+  return (p) => {
+    switch (p.kind) {
+      case 'trusted-proxy': return (table[p.user.toLowerCase()] as readonly Scope[] | undefined) ?? fallback;
+      case 'slack': return PROXY_USER_DEFAULT_SCOPES;
+      default: return SCOPES;
+    }
+  };
+}
+
+/** Requested scopes that the ceiling allows, without duplicates or unknown names. */
+export function grantScopes(requested: readonly string[], ceiling: readonly Scope[]): Scope[] {
+  const allowed = new Set<string>(ceiling);
+  return [...new Set(requested)].filter((s): s is Scope => (SCOPES as readonly string[]).includes(s) && allowed.has(s));
+}
