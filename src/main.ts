@@ -41,7 +41,7 @@ import { createGatewayMetrics, metricsHandler } from './metrics/gateway.js';
 import { createIpMatcher } from './util/ip.js';
 import { createLogger, type Logger } from './util/log.js';
 import { VERSION } from './version.js';
-import { createChannels } from './channels/index.js'; // issue 6: channels
+import { createChannels } from './channels/index.js';
 
 export const GATEWAY_EVENTS = ['connect.challenge', 'tick', 'presence', 'shutdown', 'agent', 'chat', 'sessions.changed'];
 
@@ -146,7 +146,8 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
     ...agentsMethods(services), ...sessionsMethods(services, runs, store), ...agentMethods(runs), ...chatMethods(runs, store),
   ];
   router = createRouter(methods, log);
-  const channels = createChannels(config, { dial, log }); // issue 6: started once listening, stopped first on close
+  // Channels start once the gateway listens and stop first on close.
+  const channels = await createChannels(config, { dial, log });
 
   const strategy = createAuthStrategy(g.auth, now);
   const defaultAgent = config.agents.list.find((a) => a.default) ?? config.agents.list[0];
@@ -217,7 +218,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   const urlHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const tick = setInterval(() => bus.publish({ event: 'tick', payload: { ts: Date.now() } }), g.limits.tickIntervalMs);
   tick.unref();
-  channels.start(); // issue 6: connects in the background; startup never waits for Slack
+  channels.start(); // connects in the background: startup never waits for Slack
   ready = true;
 
   let closed: Promise<void> | undefined;
@@ -234,7 +235,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
         ready = false;
         clearInterval(tick);
         bus.publish({ event: 'shutdown', payload: { reason } });
-        await channels.stop(); // issue 6: no new channel work during shutdown
+        await channels.stop(); // no new channel work during shutdown
         await runs.stopAll();
         await Promise.all([stopHttp(http), local ? stopHttp(local.http) : undefined]);
         if (local) removeLocalCredential(local.endpoint);

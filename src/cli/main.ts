@@ -25,11 +25,24 @@ Environment: CLAWGATE_CONFIG, CLAWGATE_STATE_DIR, CLAWGATE_GATEWAY_TOKEN, CLAWGA
 export interface Io { out(s: string): void; err(s: string): void }
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
+const VALUE_OPTIONS = new Set(['--config', '--port', '--bind', '--params', '--url', '--token', '--password', '--timeout']);
+
+/** Joins `--token -abc` into `--token=-abc`, so secrets and values may start with "-". */
+export function joinOptionValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (VALUE_OPTIONS.has(a) && i + 1 < argv.length) { out.push(`${a}=${argv[++i]!}`); continue; }
+    out.push(a);
+  }
+  return out;
+}
+
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinOptionValues(argv),
       allowPositionals: true,
       strict: true,
       options: {

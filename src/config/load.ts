@@ -42,7 +42,7 @@ export type AuthConfig =
       identityScopes?: Record<string, string[]>;
     };
 
-/** `channels.slack` after env resolution (issue 6); only an enabled channel carries tokens. */
+/** `channels.slack` after env resolution; only an enabled channel carries tokens. */
 export type SlackConfig =
   | { enabled: false }
   | {
@@ -233,7 +233,7 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
   return deepFreeze(cfg);
 }
 
-// ── channels.slack (issue 6) ──
+// ── channels.slack ──
 function resolveSlack(raw: RawConfig, env: NonNullable<LoadOptions['env']>, issues: Issue[]): SlackConfig | undefined {
   const s = raw.channels.slack;
   if (!s) return undefined;

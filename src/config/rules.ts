@@ -75,7 +75,7 @@ export function checkStartupRules(input: RuleInput, proxies: readonly Cidr[], is
   }
 }
 
-// ── channels.slack (issue 6) ──
+// ── channels.slack ──
 /** A Slack token after env resolution, with the key or variable it came from (named in messages). */
 export interface ResolvedSecret { value: string | undefined; source: string }
 

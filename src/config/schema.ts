@@ -105,7 +105,7 @@ export const modelsSchema = obj({
   })), () => ({})),
 });
 
-// ── channels (issue 6: Slack socket mode) ──
+// ── channels (Slack socket mode) ──
 const envVarName = str({ min: 1, pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, patternHint: 'must be an environment variable name' });
 const slackId = str({ min: 1, max: 64, pattern: /^[A-Z0-9]+$/, patternHint: 'must be a Slack id such as "U0123ABCD" or "C0123ABCD" (upper-case letters and digits)' });
 

@@ -75,6 +75,14 @@ export function openSqliteStore(path: string, now: () => number = Date.now): Sto
     listMessages: db.prepare('SELECT * FROM (SELECT * FROM messages WHERE session_key = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC'),
   };
 
+  // Filtered queries have a few shapes; each is prepared once and reused.
+  const prepared = new Map<string, Database.Statement>();
+  const stmt = (sql: string): Database.Statement => {
+    let st = prepared.get(sql);
+    if (!st) { st = db.prepare(sql); prepared.set(sql, st); }
+    return st;
+  };
+
   const acceptRun = db.transaction((session: NewSession, run: NewRun, userContent: unknown, t: number) => {
     q.insertSession.run({ ...session, now: t });
     q.insertRun.run({ ...run, now: t });
@@ -90,7 +98,7 @@ export function openSqliteStore(path: string, now: () => number = Date.now): Sto
       const args: unknown[] = [label];
       if (agentId) { where.push('agent_id = ?'); args.push(agentId); }
       if (spawnedBy) { where.push('spawned_by = ?'); args.push(spawnedBy); }
-      const r = db.prepare(`SELECT * FROM sessions WHERE ${where.join(' AND ')} ORDER BY updated_at DESC LIMIT 1`).get(...args) as Row | undefined;
+      const r = stmt(`SELECT * FROM sessions WHERE ${where.join(' AND ')} ORDER BY updated_at DESC LIMIT 1`).get(...args) as Row | undefined;
       return r ? toSession(r) : undefined;
     },
     listSessions(f: SessionFilter) {
@@ -102,7 +110,7 @@ export function openSqliteStore(path: string, now: () => number = Date.now): Sto
       if (f.search) { where.push("(key LIKE ? ESCAPE '\\' OR label LIKE ? ESCAPE '\\')"); const s = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`; args.push(s, s); }
       if (f.activeSince !== undefined) { where.push('updated_at >= ?'); args.push(f.activeSince); }
       const sql = `SELECT * FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, key ASC LIMIT ?`;
-      return (db.prepare(sql).all(...args, f.limit ?? 500) as Row[]).map(toSession);
+      return (stmt(sql).all(...args, f.limit ?? 500) as Row[]).map(toSession);
     },
     countSessions: () => (q.countSessions.get() as { n: number }).n,
     ensureSession(row) {

@@ -9,5 +9,8 @@ export function secretEquals(given: string | undefined | null, expected: string)
   return timingSafeEqual(a, b) && given.length === expected.length;
 }
 
-/** A URL-safe random secret with `bytes` bytes of entropy (default 32). */
-export const newSecret = (bytes = 32): string => randomBytes(bytes).toString('base64url');
+/**
+ * A URL-safe random secret with `bytes` bytes of entropy (default 32), prefixed so it never
+ * starts with "-" (which CLIs would read as a flag) and secret scanners can spot it.
+ */
+export const newSecret = (bytes = 32): string => `cg_${randomBytes(bytes).toString('base64url')}`;

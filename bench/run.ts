@@ -1,0 +1,244 @@
+// `npm run bench`: clawgate's loopback benchmarks (handshakes/s, health round trips/s, cold start, idle RSS, in-process vs fresh-socket calls) against a plain-ws baseline and OpenClaw's reference figures; prints a table with PASS/MISS per target.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { loadConfig } from '../src/config/load.js';
+import { EMBEDDED_DEFAULTS } from '../src/config/defaults.js';
+import { startGateway, type GatewayHandle } from '../src/main.js';
+import { connectWs } from '../src/client/ws.js';
+import type { CallerContext } from '../src/rpc/registry.js';
+import { silentLogger } from '../src/util/log.js';
+import { VERSION } from '../src/version.js';
+import { measureRate, median, startEchoServer, type Rate } from './plain-ws.js';
+import type { LoadJob } from './load-worker.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROUNDS = 5;
+const HANDSHAKE_MS = 1_000;
+const RTT_MS = 500;
+const CONCURRENCY = 50;
+const TOKEN = 'bench-token-0123456789abcdef';
+const PROXY_USER = 'me@example.com';
+const SEEDED_SESSIONS = 20;
+
+/** OpenClaw's published handshake figures (range midpoints) and the multiple we aim for. */
+const OPENCLAW = [
+  { version: '2026.3.8', seq: (460 + 700) / 2, conc: (1_050 + 1_430) / 2, target: 2 },
+  { version: '2026.9.6', seq: (330 + 465) / 2, conc: (820 + 880) / 2, target: 3 },
+] as const;
+
+const tmpDirs: string[] = [];
+const tmp = (prefix: string): string => { const d = mkdtempSync(join(tmpdir(), prefix)); tmpDirs.push(d); return d; };
+
+/** Each round dials from its own 127.0.0.x so ~40k short-lived loopback sockets never exhaust one tuple space. */
+const localAddress = (round: number): string => `127.0.0.${10 + round}`;
+
+async function bootInProcess(gateway: Record<string, unknown>): Promise<GatewayHandle> {
+  const stateDir = tmp('clawgate-bench-');
+  const configPath = join(stateDir, 'clawgate.json');
+  writeFileSync(configPath, JSON.stringify({ gateway: { ...gateway, port: 0 }, agents: EMBEDDED_DEFAULTS.agents, logging: { level: 'error' } }));
+  const cfg = loadConfig({ configPath, env: { CLAWGATE_STATE_DIR: stateDir } });
+  return startGateway(cfg, { log: silentLogger(), localListener: false });
+}
+
+const connectParams = (auth: Record<string, string>) => ({
+  minProtocol: 4, maxProtocol: 4,
+  client: { id: 'cli', version: VERSION, platform: process.platform, mode: 'cli' },
+  role: 'operator', scopes: ['operator.read'], caps: [], auth,
+});
+
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CLAWGATE_')) out[k] = v;
+  return { ...out, ...extra };
+}
+
+/** Spawns `clawgate gateway run --port 0` in a fresh state dir; times spawn → first hello-ok, then reads VmRSS after 1 s idle. */
+async function coldStart(): Promise<{ ms: number; rssMb: number }> {
+  const stateDir = tmp('clawgate-bench-cold-');
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'clawgate.js'), 'gateway', 'run', '--port', '0'], {
+    cwd: ROOT, env: cleanEnv({ CLAWGATE_STATE_DIR: stateDir }), stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const exited = new Promise<void>((res) => proc.once('exit', () => res()));
+  try {
+    const port = await new Promise<number>((res, rej) => {
+      let out = '';
+      const timer = setTimeout(() => rej(new Error('no banner within 10 s')), 10_000);
+      proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        const m = /clawgate listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+        if (m) { clearTimeout(timer); res(Number(m[1])); }
+      });
+      void exited.then(() => { clearTimeout(timer); rej(new Error('gateway exited before its banner')); });
+    });
+    const token = readFileSync(join(stateDir, 'gateway-token'), 'utf8').trim();
+    const { client } = await connectWs({ url: `ws://127.0.0.1:${port}`, token, timeoutMs: 10_000 });
+    const ms = performance.now() - t0;
+    client.close();
+    await new Promise((r) => setTimeout(r, 1_000));
+    const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
+    const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? NaN);
+    return { ms, rssMb: kb / 1024 };
+  } finally {
+    proc.kill('SIGTERM');
+    const kill = setTimeout(() => proc.kill('SIGKILL'), 3_000);
+    await exited;
+    clearTimeout(kill);
+  }
+}
+
+/** The client side of (a) and (b) runs on a worker thread so it does not share the gateway's event loop. */
+function startLoadWorker(): { run(job: LoadJob): Promise<Rate>; stop(): Promise<number> } {
+  const worker = new Worker(new URL('./load-worker.js', import.meta.url));
+  return {
+    run: (job) => new Promise<Rate>((res, rej) => {
+      worker.once('message', (m: { ok: boolean; rate?: Rate; error?: string }) => (m.ok ? res(m.rate!) : rej(new Error(m.error))));
+      worker.postMessage(job);
+    }),
+    stop: () => worker.terminate(),
+  };
+}
+
+interface Row { name: string; ours: string; base: string; ratio: string; target: string; result: string }
+const rows: Row[] = [];
+const fmt = (n: number): string => (Number.isFinite(n) ? (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2)) : 'n/a');
+const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
+function row(name: string, ours: string, base = '', ratio = '', target = '', result = ''): void { rows.push({ name, ours, base, ratio, target, result }); }
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  process.stdout.write(`clawgate ${VERSION} bench — node ${process.version}, ${process.platform} ${process.arch}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'})\n`);
+  process.stdout.write(`${ROUNDS} rounds, medians; handshakes ≤${HANDSHAKE_MS} ms and round trips ≤${RTT_MS} ms per measurement; loopback only; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+  process.stdout.write('clients for handshakes and round trips run on a worker thread; gateways and the plain-ws baseline share the main thread\n\n');
+
+  const tokenGw = await bootInProcess({ auth: { mode: 'token', token: TOKEN } });
+  const proxyGw = await bootInProcess({
+    bind: 'loopback',
+    auth: { mode: 'trusted-proxy', trustedProxy: { userHeader: 'x-authentik-email', allowUsers: [PROXY_USER] } },
+    trustedProxies: ['127.0.0.0/8'],
+  });
+  const seededGw = await bootInProcess({ auth: { mode: 'token', token: TOKEN } });
+  const echo = await startEchoServer();
+  const load = startLoadWorker();
+  for (let i = 0; i < SEEDED_SESSIONS; i++) {
+    seededGw.store.ensureSession({
+      key: `agent:worker:subagent:bench-${i}`, sessionId: randomUUID(), agentId: 'worker', kind: 'subagent', label: `task ${i}`,
+      spawnedBy: 'agent:manager:main', spawnedByRun: null, actingFor: 'token', depth: 1, model: 'scripted',
+    });
+  }
+  const inProcCaller: CallerContext = {
+    connId: 'bench:in-process', principal: { kind: 'local' }, role: 'operator', scopes: ['operator.read'],
+    client: { id: 'gateway-client', mode: 'backend', version: VERSION },
+  };
+
+  const tokenParams = connectParams({ token: TOKEN });
+  const proxyParams = connectParams({});
+  const proxyHeaders = { 'x-authentik-email': PROXY_USER };
+  const keys = ['hsBaseSeq', 'hsTokenSeq', 'hsProxySeq', 'hsBaseConc', 'hsTokenConc', 'hsProxyConc', 'rttBase', 'rttHealth', 'callInProc', 'callFreshWs', 'callInProcSeeded', 'callFreshWsSeeded'] as const;
+  const results = Object.fromEntries(keys.map((k) => [k, [] as Rate[]])) as Record<(typeof keys)[number], Rate[]>;
+
+  for (let r = 0; r < ROUNDS; r++) {
+    const la = localAddress(r);
+    const hs = { maxCount: 5_000, maxMs: HANDSHAKE_MS };
+    const hsConc = { maxCount: 10_000, maxMs: HANDSHAKE_MS, concurrency: CONCURRENCY };
+    const proxyOpts = { localAddress: la, headers: proxyHeaders };
+    results.hsBaseSeq.push(await load.run({ kind: 'echo-once', url: echo.url, opts: { localAddress: la }, bounds: hs }));
+    results.hsTokenSeq.push(await load.run({ kind: 'handshake', url: tokenGw.url, params: tokenParams, opts: { localAddress: la }, bounds: hs }));
+    results.hsProxySeq.push(await load.run({ kind: 'handshake', url: proxyGw.url, params: proxyParams, opts: proxyOpts, bounds: hs }));
+    results.hsBaseConc.push(await load.run({ kind: 'echo-once', url: echo.url, opts: { localAddress: la }, bounds: hsConc }));
+    results.hsTokenConc.push(await load.run({ kind: 'handshake', url: tokenGw.url, params: tokenParams, opts: { localAddress: la }, bounds: hsConc }));
+    results.hsProxyConc.push(await load.run({ kind: 'handshake', url: proxyGw.url, params: proxyParams, opts: proxyOpts, bounds: hsConc }));
+
+    const rtt = { maxCount: 50_000, maxMs: RTT_MS };
+    results.rttBase.push(await load.run({ kind: 'round-trips', url: echo.url, opts: { localAddress: la }, bounds: rtt }));
+    results.rttHealth.push(await load.run({ kind: 'round-trips', url: tokenGw.url, connectParams: tokenParams, opts: { localAddress: la }, bounds: rtt }));
+
+    for (const [gw, inKey, wsKey] of [[tokenGw, 'callInProc', 'callFreshWs'], [seededGw, 'callInProcSeeded', 'callFreshWsSeeded']] as const) {
+      results[inKey].push(await measureRate(async () => {
+        const c = gw.dial(inProcCaller);
+        try { await c.request('sessions.list', { limit: 50 }); } finally { c.close(); }
+      }, { maxCount: 50_000, maxMs: RTT_MS }));
+      results[wsKey].push(await measureRate(async () => {
+        const { client, ws } = await connectWs({ url: gw.url, token: TOKEN, clientId: 'gateway-client', clientMode: 'backend', scopes: ['operator.read'], localAddress: la, timeoutMs: 5_000 });
+        const closed = new Promise<void>((res) => ws.once('close', () => res()));
+        try { await client.request('sessions.list', { limit: 50 }); } finally { client.close(); }
+        await closed;
+      }, { maxCount: 5_000, maxMs: RTT_MS }));
+    }
+    process.stderr.write(`round ${r + 1}/${ROUNDS} done (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+  }
+
+  const cold: { ms: number; rssMb: number }[] = [];
+  for (let i = 0; i < ROUNDS; i++) cold.push(await coldStart());
+  process.stderr.write(`cold starts done (${((performance.now() - started) / 1000).toFixed(1)} s)\n\n`);
+
+  await Promise.all([tokenGw.close(), proxyGw.close(), seededGw.close(), echo.close(), load.stop()]);
+
+  const med = (k: (typeof keys)[number]) => median(results[k].map((x) => x.perSec));
+  /** Median of per-round ratios: each round's pair ran back to back, so drift in machine load cancels out. */
+  const medRatio = (a: (typeof keys)[number], b: (typeof keys)[number]) => median(results[a].map((x, i) => x.perSec / results[b][i]!.perSec));
+  const errors = keys.reduce((n, k) => n + results[k].reduce((m, x) => m + x.errors, 0), 0);
+
+  // (a) handshakes
+  for (const conc of [false, true] as const) {
+    const label = conc ? `${CONCURRENCY} concurrent` : 'sequential';
+    const base = med(conc ? 'hsBaseConc' : 'hsBaseSeq');
+    const baseKey = conc ? 'hsBaseConc' : 'hsBaseSeq';
+    for (const [mode, key] of [['token', conc ? 'hsTokenConc' : 'hsTokenSeq'], ['trusted-proxy', conc ? 'hsProxyConc' : 'hsProxySeq']] as const) {
+      const ours = med(key);
+      const ratio = medRatio(key, baseKey);
+      row(`handshakes/s, ${label}, ${mode}`, fmt(ours), fmt(base), `${ratio.toFixed(2)}`, '≥ 0.60 × ws', verdict(ratio >= 0.6));
+      for (const oc of OPENCLAW) {
+        const ref = conc ? oc.conc : oc.seq;
+        const x = ours / ref;
+        row(`  vs OpenClaw ${oc.version} (${fmt(ref)}/s)`, '', fmt(ref), `${x.toFixed(2)}×`, `≥ ${oc.target}×`, verdict(x >= oc.target));
+      }
+    }
+  }
+  // (b) health round trips
+  const rttOurs = med('rttHealth');
+  const rttBase = med('rttBase');
+  row('health round trips/s, one connection', fmt(rttOurs), fmt(rttBase), medRatio('rttHealth', 'rttBase').toFixed(2), '(info)', '');
+  // (c) cold start, (d) idle RSS
+  const coldMs = median(cold.map((c) => c.ms));
+  row('cold start → first hello-ok (ms)', fmt(coldMs), '', '', '< 300 ms', verdict(coldMs < 300));
+  const rss = median(cold.map((c) => c.rssMb));
+  row('idle RSS after 1 s (MB)', fmt(rss), '', '', '< 80 MB', verdict(rss < 80));
+  // (e) in-process vs fresh socket
+  for (const [label, inKey, wsKey] of [['empty store', 'callInProc', 'callFreshWs'], [`${SEEDED_SESSIONS} sessions`, 'callInProcSeeded', 'callFreshWsSeeded']] as const) {
+    const inProc = med(inKey);
+    const fresh = med(wsKey);
+    const x = medRatio(inKey, wsKey);
+    row(`sessions.list calls/s, ${label}: in-process`, fmt(inProc), fmt(fresh), `${x.toFixed(1)}×`, '≥ 20× fresh ws', verdict(x >= 20));
+  }
+
+  const header: Row = { name: 'measurement', ours: 'clawgate', base: 'baseline', ratio: 'ratio', target: 'target', result: 'result' };
+  const cols = ['name', 'ours', 'base', 'ratio', 'target', 'result'] as const;
+  const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[header, ...rows].map((x) => x[c].length))])) as Record<(typeof cols)[number], number>;
+  const line = (x: Row) => cols.map((c) => (c === 'name' || c === 'target' || c === 'result' ? x[c].padEnd(width[c]) : x[c].padStart(width[c]))).join('  ').trimEnd();
+  process.stdout.write(`${line(header)}\n${cols.map((c) => '-'.repeat(width[c])).join('  ')}\n${rows.map(line).join('\n')}\n\n`);
+  process.stdout.write('baselines: handshakes = plain ws open + one echo + close; health = echo round trips on one plain ws connection;\n');
+  process.stdout.write('           sessions.list = a fresh loopback WebSocket (connect, call, close) per call from inside the gateway process, as OpenClaw\'s tools do;\n');
+  process.stdout.write('           the in-process side dials gw.dial() per call. OpenClaw figures are published ranges from other hardware (midpoints).\n');
+  process.stdout.write('ratios vs baselines are medians of per-round ratios (each pair runs back to back); clawgate/baseline columns are medians of rates.\n');
+  process.stdout.write(`cold start runs: ${cold.map((c) => c.ms.toFixed(0)).join(', ')} ms; RSS: ${cold.map((c) => c.rssMb.toFixed(1)).join(', ')} MB; failed operations: ${errors}; total ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  const misses = rows.filter((x) => x.result === 'MISS').length;
+  process.stdout.write(`${rows.filter((x) => x.result === 'PASS').length} PASS, ${misses} MISS\n`);
+}
+
+// A hard stop, in case a measurement wedges: every loop is already bounded by count and time.
+setTimeout(() => { process.stderr.write('bench: gave up after 5 minutes\n'); process.exit(1); }, 300_000).unref();
+
+main().then(
+  () => { for (const d of tmpDirs) rmSync(d, { recursive: true, force: true }); },
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+    process.exit(1); // gateways or the worker may still be open
+  },
+);
