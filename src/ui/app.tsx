@@ -140,6 +140,8 @@ function App() {
 
   const explained = refusal?.authReason || state === 'refused' ? explainRefusal(refusal?.authReason, refusal?.message ?? '') : undefined;
   const agentOf = selected.split(':')[1] ?? '';
+  // Only offer a credential form when a credential is what is missing (never for proxy or origin refusals).
+  const askFor = explained?.code.startsWith('token_') ? 'token' : explained?.code.startsWith('password_') ? 'password' : undefined;
 
   return (
     <div class="layout">
@@ -155,9 +157,11 @@ function App() {
           <p>{explained.what}</p>
           <p><strong>What to change:</strong> {explained.fix}</p>
           <p class="muted">Reason code: <code>{explained.code}</code></p>
-          <form onSubmit={(e) => { e.preventDefault(); const v = (e.currentTarget as HTMLFormElement).elements.namedItem('secret') as HTMLInputElement; sessionStorage.setItem('clawgate.token', v.value); setCreds({ token: v.value }); }}>
-            <label for="secret">Token</label> <input id="secret" name="secret" type="password" autocomplete="off" /> <button type="submit">Connect</button>
-          </form>
+          {askFor && (
+            <form onSubmit={(e) => { e.preventDefault(); const v = (e.currentTarget as HTMLFormElement).elements.namedItem('secret') as HTMLInputElement; sessionStorage.setItem(`clawgate.${askFor}`, v.value); setCreds({ [askFor]: v.value }); }}>
+              <label for="secret">{askFor === 'token' ? 'Token' : 'Password'}</label> <input id="secret" name="secret" type="password" autocomplete="off" /> <button type="submit">Connect</button>
+            </form>
+          )}
         </section>
       )}
       <aside>
