@@ -368,3 +368,15 @@ describe('embedded defaults (no config file)', () => {
     assert.equal('generatedToken' in second, false);
   });
 });
+
+describe('agents default for a config file', () => {
+  it('gives a file without an agents section the embedded manager and worker', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clawgate-agents-'));
+    const p = join(dir, 'c.json');
+    writeFileSync(p, JSON.stringify({ gateway: { auth: { mode: 'none' } } }));
+    const cfg = loadConfig({ configPath: p, env: { CLAWGATE_STATE_DIR: dir } });
+    assert.deepEqual(cfg.agents.list.map((a) => a.id), ['manager', 'worker']);
+    writeFileSync(p, JSON.stringify({ gateway: { auth: { mode: 'none' } }, agents: { list: [] } }));
+    assert.equal(loadConfig({ configPath: p, env: { CLAWGATE_STATE_DIR: dir } }).agents.list.length, 0);
+  });
+});

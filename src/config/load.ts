@@ -131,6 +131,12 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
   }
   const source = configPath ?? 'embedded defaults';
 
+  // A file without an `agents` section gets the embedded manager/worker pair, so an
+  // OpenClaw gateway section on its own is a working gateway.
+  if (configPath !== null && typeof input === 'object' && input !== null && !Array.isArray(input) && !('agents' in input)) {
+    (input as Record<string, unknown>).agents = structuredClone(EMBEDDED_DEFAULTS.agents);
+  }
+
   // Flags override the file before validation so their values are checked the same way.
   if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
     const o = input as Record<string, Record<string, unknown> | undefined>;
