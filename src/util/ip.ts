@@ -4,7 +4,10 @@ import { BlockList, isIP } from 'node:net';
 
 export interface NormalizedIp { ip: string; family: 4 | 6 }
 
-/** Canonical form of an address: IPv4-mapped IPv6 becomes dotted IPv4, zone ids and brackets go. */
+/**
+ * Canonical form of an address: IPv4-mapped IPv6 (dotted or hex) becomes dotted IPv4, other
+ * IPv6 becomes RFC 5952 text (so one host has one spelling), zone ids and brackets go.
+ */
 export function normalizeIp(raw: string | undefined | null): NormalizedIp | null {
   if (!raw) return null;
   let s = raw.trim();
@@ -12,33 +15,51 @@ export function normalizeIp(raw: string | undefined | null): NormalizedIp | null
   const zone = s.indexOf('%');
   if (zone >= 0) s = s.slice(0, zone);
   s = s.toLowerCase();
-  const mapped = /^(?:0{0,4}:){0,4}:?(?:0{0,4}:)?ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(s) ?? /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(s);
-  if (mapped && isIP(mapped[1]!) === 4) return { ip: mapped[1]!, family: 4 };
   const fam = isIP(s);
   if (fam === 4) return { ip: s, family: 4 };
-  if (fam === 6) {
-    // Hex-form IPv4-mapped addresses (::ffff:7f00:1, 0:0:0:0:0:ffff:7f00:1).
-    const groups = expandIpv6(s);
-    if (groups && groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-      const hi = groups[6]!, lo = groups[7]!;
-      return { ip: `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, family: 4 };
-    }
-    return { ip: s, family: 6 };
+  if (fam !== 6) return null;
+  const groups = expandIpv6(s);
+  if (!groups) return null;
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    const hi = groups[6]!, lo = groups[7]!;
+    return { ip: `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, family: 4 };
   }
-  return null;
+  return { ip: compressIpv6(groups), family: 6 };
 }
 
-/** The eight 16-bit groups of a textual IPv6 address without an embedded IPv4 part, or null. */
+/** The eight 16-bit groups of an IPv6 address that node's isIP already accepted. */
 function expandIpv6(s: string): number[] | null {
-  if (s.includes('.')) return null;
-  const halves = s.split('::');
+  let text = s;
+  const lastColon = text.lastIndexOf(':');
+  const tailPart = text.slice(lastColon + 1);
+  if (tailPart.includes('.')) {
+    const o = tailPart.split('.').map(Number);
+    text = `${text.slice(0, lastColon + 1)}${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
+  }
+  const halves = text.split('::');
   if (halves.length > 2) return null;
   const head = halves[0] ? halves[0].split(':') : [];
   const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
   const missing = 8 - head.length - tail.length;
   if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
   const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
-  return all.map((g) => parseInt(g, 16));
+  const groups = all.map((g) => parseInt(g, 16));
+  return groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
+}
+
+/** RFC 5952 text: lower-case hex, no leading zeros, the longest run (≥ 2) of zero groups as "::". */
+function compressIpv6(groups: readonly number[]): string {
+  let bestStart = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
 export interface Cidr { ip: string; family: 4 | 6; prefix: number; text: string }

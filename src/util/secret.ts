@@ -4,8 +4,10 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 /** Compares two secrets in time independent of where they differ (digests equalise lengths). */
 export function secretEquals(given: string | undefined | null, expected: string): boolean {
   if (typeof given !== 'string') return false;
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
+  // UTF-16 code units, not UTF-8: UTF-8 maps every lone surrogate to U+FFFD, which would let
+  // different strings compare equal.
+  const a = createHash('sha256').update(Buffer.from(given, 'utf16le')).digest();
+  const b = createHash('sha256').update(Buffer.from(expected, 'utf16le')).digest();
   return timingSafeEqual(a, b) && given.length === expected.length;
 }
 

@@ -13,8 +13,8 @@ export interface TrustedProxyConfig {
 }
 
 export const MAX_USER_LENGTH = 320;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Unicode control characters: C0, DEL and C1 (an 8-bit terminal escape is one). */
+const CONTROL = /\p{Cc}/u;
 const PLACEHOLDER = /\{[^}]*\}/;
 
 /** Header names that differ from `name` only by "." or "_" in place of "-" (after lower-casing). */
