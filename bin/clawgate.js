@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Entry point installed as `clawgate`; the CLI itself is compiled to dist/ at install time.
-import { main } from '../dist/src/cli/main.js';
+// Entry point installed as `clawgate`. It loads the single-file bundle built at install time
+// (fast cold start), or the plain compiled modules when the bundle is absent.
+import { existsSync } from 'node:fs';
+
+const bundle = new URL('../dist/bundle/clawgate.mjs', import.meta.url);
+const { main } = await import(existsSync(bundle) ? bundle.href : '../dist/src/cli/main.js');
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

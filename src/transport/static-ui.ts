@@ -13,7 +13,9 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
-export const UI_DIR = fileURLToPath(new URL('../../ui/', import.meta.url));
+/** dist/ui, seen from dist/src/transport/ (tsc output) or from dist/bundle/ (the CLI bundle). */
+export const UI_DIR = [new URL('../../ui/', import.meta.url), new URL('../ui/', import.meta.url)]
+  .map((u) => fileURLToPath(u)).find((d) => existsSync(`${d}index.html`)) ?? fileURLToPath(new URL('../../ui/', import.meta.url));
 
 export function controlUiRoutes(basePath: string, dir = UI_DIR): HttpRoute[] {
   const prefix = basePath === '/' ? '' : basePath;
