@@ -151,25 +151,38 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
 
   const strategy = createAuthStrategy(g.auth, now);
   const defaultAgent = config.agents.list.find((a) => a.default) ?? config.agents.list[0];
-  const publishPresence = () => bus.publish({
-    event: 'presence', scope: 'operator.read',
-    payload: { presence: presence.list().map(({ connId: _c, ...e }) => e), stateVersion: { presence: presence.version, health: 0 } },
-  });
+  // Presence changes are coalesced (one broadcast per 250 ms at most): a burst of connects
+  // must not turn into a broadcast storm to every connected client.
+  let presenceTimer: NodeJS.Timeout | undefined;
+  const publishPresence = () => {
+    presenceTimer ??= setTimeout(() => {
+      presenceTimer = undefined;
+      bus.publish({
+        event: 'presence', scope: 'operator.read',
+        payload: { presence: presence.list().map(({ connId: _c, ...e }) => e), stateVersion: { presence: presence.version, health: 0 } },
+      });
+    }, 250);
+    presenceTimer.unref();
+  };
+  // The parts of hello-ok that never change are built once.
+  const features = { methods: [...router.methods], events: GATEWAY_EVENTS };
+  const policy = { maxPayload: g.limits.maxPayload, maxBufferedBytes: g.limits.maxBufferedBytes, tickIntervalMs: g.limits.tickIntervalMs };
+  const sessionDefaults = { defaultAgentId: defaultAgent?.id ?? 'main', mainKey: 'main', mainSessionKey: `agent:${defaultAgent?.id ?? 'main'}:main` };
   const hello = (accepted: { scopes: readonly string[] }, connId: string): HelloOk => ({
     type: 'hello-ok',
     protocol: PROTOCOL_VERSION,
     server: { version: VERSION, connId },
-    features: { methods: [...router.methods], events: GATEWAY_EVENTS },
+    features,
     snapshot: {
       presence: presence.list().map(({ connId: _c, ...e }) => e),
       health: {},
       stateVersion: { presence: presence.version, health: 0 },
       uptimeMs: Date.now() - startedAt,
-      sessionDefaults: { defaultAgentId: defaultAgent?.id ?? 'main', mainKey: 'main', mainSessionKey: `agent:${defaultAgent?.id ?? 'main'}:main` },
+      sessionDefaults,
       authMode: g.auth.mode,
     },
     auth: { role: 'operator', scopes: [...accepted.scopes] },
-    policy: { maxPayload: g.limits.maxPayload, maxBufferedBytes: g.limits.maxBufferedBytes, tickIntervalMs: g.limits.tickIntervalMs },
+    policy,
   });
 
   const connDeps: ConnectionDeps = {
@@ -234,6 +247,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
       closed ??= (async () => {
         ready = false;
         clearInterval(tick);
+        clearTimeout(presenceTimer);
         bus.publish({ event: 'shutdown', payload: { reason } });
         await channels.stop(); // no new channel work during shutdown
         await runs.stopAll();

@@ -105,27 +105,29 @@ export interface ObjOptions {
   onIgnored?: (path: string) => void;
 }
 
-export const obj = <S extends Shape>(shape: S, opts: ObjOptions = {}): Schema<ObjOf<S>> =>
-  make('object', (v, path, issues) => {
+export const obj = <S extends Shape>(shape: S, opts: ObjOptions = {}): Schema<ObjOf<S>> => {
+  const entries = Object.entries(shape); // computed once: this runs on every connect and request
+  return make('object', (v, path, issues) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
       issues.push({ path: path || '(root)', message: `expected object, got ${describe(v)}` });
       v = {};
     }
     const input = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [k, s] of Object.entries(shape)) {
+    for (const [k, s] of entries) {
       if (input[k] === undefined && !s.optional) { issues.push({ path: at(path, k), message: 'is required' }); continue; }
       const value = s.check(input[k], at(path, k), issues);
       if (value !== undefined) out[k] = value;
     }
-    for (const k of Object.keys(input)) {
-      if (k in shape) continue;
+    for (const k in input) {
+      if (Object.prototype.hasOwnProperty.call(shape, k) || !Object.prototype.hasOwnProperty.call(input, k)) continue;
       if (opts.passthrough) { out[k] = input[k]; continue; }
       if (opts.ignoredKeys?.includes(k)) { opts.onIgnored?.(at(path, k)); continue; }
       issues.push({ path: at(path, k), message: 'unknown key' });
     }
     return out as ObjOf<S>;
   });
+};
 
 /** Runs a schema and returns a discriminated result instead of collecting into a caller's list. */
 export function validate<T>(schema: Schema<T>, input: unknown, path = ''): Result<T> {

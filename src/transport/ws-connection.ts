@@ -35,7 +35,9 @@ export interface ConnectionDeps {
 }
 
 let counter = 0;
-export const newConnId = (): string => `c${(++counter).toString(36)}-${randomUUID().slice(0, 8)}`;
+const BOOT = randomUUID().slice(0, 8);
+/** Connection ids are unique per process (counter) and across restarts (boot prefix). */
+export const newConnId = (): string => `c${BOOT}-${(++counter).toString(36)}`;
 
 /** ws reads the limit from its receiver on every frame; raising it after auth is the only per-connection knob it offers. */
 function setMaxPayload(ws: WebSocket, bytes: number): void {
