@@ -91,7 +91,9 @@ async function startLocalListener(stateDir: string, deps: ConnectionDeps, routes
   const strategy = createLocalStrategy(secret, createRateLimiter({ maxAttempts: 10, windowMs: 60_000, lockoutMs: 60_000 }));
   const localDeps: ConnectionDeps = {
     ...deps,
-    handshake: { ...deps.handshake, strategy, originAllowed: (ingress, isBrowser) => ingress.origins.length === 0 && !isBrowser },
+    // No browser belongs on a Unix socket: browser client ids are refused here, and any Origin
+    // is refused by the local strategy itself (local_forwarded).
+    handshake: { ...deps.handshake, strategy, originAllowed: (_ingress, isBrowser) => !isBrowser },
   };
   const http = createHttpGateway({
     routes,

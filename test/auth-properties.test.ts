@@ -597,8 +597,11 @@ describe('the reference model reproduces docs/auth.md', () => {
     assert.deepEqual(decide(secret, [me, ['X-Clawgate-Proxy-Secret', 'the-same-long-random-value'], ['x-clawgate-proxy-secret', 'the-same-long-random-value']]).outcome, { allow: false, reason: 'trusted_proxy_secret_mismatch' });
     assert.deepEqual(decide(tp(), [me, ['origin', 'https://evil.example']]).outcome, { allow: false, reason: 'origin_not_allowed' });
     assert.deepEqual(decide(tp(), [me], '127.0.0.1', 'webchat-ui').outcome, { allow: false, reason: 'origin_not_allowed' });
-    // credentials before the origin: a browser missing both learns about the identity first
-    assert.deepEqual(decide(tp(), [['origin', 'https://evil.example']]).outcome, { allow: false, reason: 'trusted_proxy_user_missing' });
+    // the origin before credentials: a foreign page learns nothing about identities or tokens
+    assert.deepEqual(decide(tp(), [['origin', 'https://evil.example']]).outcome, { allow: false, reason: 'origin_not_allowed' });
+    // a loopback origin naming the very host the request went to is same-origin, even via a local proxy
+    assert.deepEqual(decide(tp(), [['origin', 'http://127.0.0.1:18789'], ['host', '127.0.0.1:18789']]).outcome, { allow: false, reason: 'trusted_proxy_user_missing' });
+    assert.deepEqual(decide(tp(), [['origin', 'http://localhost:5173'], ['host', '127.0.0.1:18789']]).outcome, { allow: false, reason: 'origin_not_allowed' });
     // a loopback origin only from the browser itself, never through a (trusted) proxy
     const none: ModelConfig = { mode: 'none', trustedProxies: ['127.0.0.1'], allowedOrigins: [] };
     assert.equal(decide(none, [['Origin', 'http://localhost:5173']], '127.0.0.2').outcome.allow, true);

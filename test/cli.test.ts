@@ -319,7 +319,7 @@ describe('clawgate CLI failures and metadata', () => {
   it('config validate accepts a good file and exits 0', async () => {
     const r = await cli(['config', 'validate', '--config', writeConfig({ auth: { mode: 'none' } })], {});
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^config ok \(.*\): auth none, bind loopback, port 0, 0 agents\n$/);
+    assert.match(r.stdout, /^config ok \(.*\): auth none, bind loopback, port 0, 2 agents\n$/);
   });
 
   it('exits 2 on an unknown command', async () => {

@@ -106,7 +106,8 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
       ] });
       messages.push({ role: 'assistant', content: result.text, toolCalls: calls });
       for (const call of calls) {
-        const r = await runTool(ctx, gateway, allowed, call, signal, emitAgent);
+        // A tool must not keep an aborted or timed-out run alive (and holding its slot).
+        const r = await raceAbort(runTool(ctx, gateway, allowed, call, signal, emitAgent), signal);
         store.appendMessage({ sessionKey: run.sessionKey, runId: run.runId, role: 'toolResult', actingFor: run.actingFor,
           content: { toolCallId: call.id, toolName: call.name, isError: r.isError, text: r.text } });
         messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: r.text, isError: r.isError });
@@ -133,6 +134,16 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
   } finally {
     gateway.close();
   }
+}
+
+/** Rejects as soon as `signal` aborts, whatever `p` is still waiting for. */
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); }, (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); });
+  });
 }
 
 function safeJson(text: string): unknown {

@@ -96,7 +96,11 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         throw new RpcError('INVALID_REQUEST', 'spawnedBy is set by the gateway for subagent runs and must name the calling session', { details: { code: 'INVALID_PARAMS' } });
       }
       const existingSession = store.getSession(sessionKey);
-      if (parent) checkDelegatedRun(config, store, parent, agentId, activeSubagents);
+      if (parent) {
+        // A delegation is only as good as its run: once the run ended, nothing may act for it.
+        if (!live.has(parent.runId)) throw new RpcError('FORBIDDEN', `run ${parent.runId} has ended; it cannot start more work`, { details: { code: 'TOOL_DENIED' } });
+        checkDelegatedRun(config, store, parent, agentId, activeSubagents);
+      }
       const actingFor = parent?.actingFor ?? principalId(caller.principal);
       const depth = parent ? parent.depth + 1 : 0;
       const kind = parseSessionKey(sessionKey)!.kind;

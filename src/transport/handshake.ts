@@ -1,5 +1,5 @@
-// The `connect` handshake as a fixed pipeline of stages: params → protocol → role →
-// credentials → origin → device → scopes. Each stage either passes or produces the exact wire error
+// The `connect` handshake as a fixed pipeline of stages: params → protocol → role → origin →
+// credentials → device → scopes. Each stage either passes or produces the exact wire error
 // and close code; the first failure wins. Pure apart from the strategy's limiter.
 import { PROTOCOL_VERSION } from '../protocol/frames.js';
 import { errorShape, type ErrorShape } from '../protocol/error-codes.js';
@@ -60,17 +60,17 @@ export function runHandshake(rawParams: unknown, ingress: Ingress, nonce: string
   if (role !== 'operator') {
     return refuse(errorShape('INVALID_REQUEST', `role not supported: ${role}`, { details: { code: 'ROLE_NOT_SUPPORTED' } }), 1008, 'invalid role', 'role_not_supported');
   }
+  // Before credentials: a foreign page must learn nothing about tokens or login state, and
+  // its guesses must not be charged to its visitor's address.
+  if (!deps.originAllowed(ingress, BROWSER_CLIENT_IDS.includes(p.client.id))) {
+    return refuse(errorShape('INVALID_REQUEST', ORIGIN_MESSAGE, { details: { code: 'ORIGIN_NOT_ALLOWED', authReason: 'origin_not_allowed' } }), 1008, 'origin not allowed', 'origin_not_allowed');
+  }
   const credentials = { ...(p.auth?.token !== undefined ? { token: p.auth.token } : {}), ...(p.auth?.password !== undefined ? { password: p.auth.password } : {}) };
   const decision = deps.strategy.authenticate({ ingress, credentials });
   if (decision.kind === 'deny') {
     const authReason = wireAuthReason(decision.reason, decision.header);
     const opts = decision.retryAfterMs !== undefined ? { retryable: true, retryAfterMs: decision.retryAfterMs } : {};
     return refuse(errorShape('INVALID_REQUEST', 'unauthorized', { details: { code: 'AUTH_UNAUTHORIZED', authReason }, ...opts }), 1008, 'unauthorized', authReason);
-  }
-  // After credentials, so a browser opened on the wrong address learns what is really missing
-  // (e.g. the proxy identity); both must pass either way.
-  if (!deps.originAllowed(ingress, BROWSER_CLIENT_IDS.includes(p.client.id))) {
-    return refuse(errorShape('INVALID_REQUEST', ORIGIN_MESSAGE, { details: { code: 'ORIGIN_NOT_ALLOWED', authReason: 'origin_not_allowed' } }), 1008, 'origin not allowed', 'origin_not_allowed');
   }
   let deviceId: string | undefined;
   if (p.device) {

@@ -42,6 +42,8 @@ export interface ModelIngress {
   readonly clientIp: Addr | null;
   readonly kind: Kind;
   readonly origins: readonly string[];
+  /** The first Host header, as sent. */
+  readonly host: string | undefined;
 }
 
 export type ModelOutcome =
@@ -118,7 +120,8 @@ export function modelIngress(cfg: ModelConfig, req: Pick<ModelRequest, 'peer' | 
   const origins = req.headers.filter(([n]) => lc(n) === 'origin').map(([, v]) => v);
   // direct-local: "loopback peer, not a trusted proxy, no forwarded headers, no Origin"
   const kind: Kind = peerTrusted ? 'trusted-proxy' : peerIsLoopback ? (forwarded || origins.length > 0 ? 'local-forwarded' : 'direct-local') : 'direct-remote';
-  return { peer, peerIsLoopback, peerTrusted, forwarded, clientIp: resolveClient(peer, peerTrusted, xff, ranges), kind, origins };
+  const host = req.headers.find(([n]) => lc(n) === 'host')?.[1];
+  return { peer, peerIsLoopback, peerTrusted, forwarded, clientIp: resolveClient(peer, peerTrusted, xff, ranges), kind, origins, host };
 }
 
 export const formatClientIp = (a: Addr | null): string => (a ? formatAddr(a) : 'unknown');
@@ -153,6 +156,9 @@ export function modelOriginAllowed(cfg: ModelConfig, ingress: ModelIngress, clie
   if (origin === 'null' || trimValue(origin) === '') return false;
   if (cfg.allowedOrigins.includes('*')) return true;
   if (cfg.allowedOrigins.some((a) => originKey(a) === originKey(origin))) return true;
+  // "a loopback origin whose host and port are exactly the Host the request was sent to"
+  const hostPort = /^https?:\/\/([^/?#]+)\/*$/i.exec(trimValue(origin))?.[1];
+  if (isLoopbackOriginText(origin) && hostPort !== undefined && ingress.host !== undefined && lc(hostPort) === lc(trimValue(ingress.host))) return true;
   // "allowed only when the browser itself is the peer: a loopback peer that is not a trusted
   // proxy and sent no forwarded headers"
   return ingress.peerIsLoopback && !ingress.peerTrusted && !ingress.forwarded && isLoopbackOriginText(origin);
@@ -244,14 +250,13 @@ function modelCredentials(cfg: ModelConfig, req: ModelRequest, ingress: ModelIng
 }
 
 /**
- * The whole `connect` decision after params/protocol/client id/role: "2. the mode's credential
- * check; 3. the Origin gate ... The first failure wins" (docs/auth.md, docs/protocol.md).
+ * The whole `connect` decision after params/protocol/client id/role: "the Origin gate, then the
+ * mode's credential check ... The first failure wins" (docs/auth.md, docs/protocol.md).
  */
 export function modelDecide(cfg: ModelConfig, req: ModelRequest, ranges = trustedRanges(cfg)): { ingress: ModelIngress; outcome: ModelOutcome } {
   const ingress = modelIngress(cfg, req, ranges);
-  const outcome = modelCredentials(cfg, req, ingress);
-  if (outcome.allow && !modelOriginAllowed(cfg, ingress, req.clientId)) return { ingress, outcome: { allow: false, reason: 'origin_not_allowed' } };
-  return { ingress, outcome };
+  if (!modelOriginAllowed(cfg, ingress, req.clientId)) return { ingress, outcome: { allow: false, reason: 'origin_not_allowed' } };
+  return { ingress, outcome: modelCredentials(cfg, req, ingress) };
 }
 
 /**

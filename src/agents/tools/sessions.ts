@@ -11,7 +11,7 @@ const sessionsList = defineTool({
   args: obj({ limit: optional(num({ int: true, min: 1, max: 500 })), agentId: optional(str()), spawnedBy: optional(str()) }),
   scopes: ['operator.read'],
   async run(ctx, a) {
-    const res = await ctx.gateway.request<{ count: number; sessions: Record<string, unknown>[] }>('sessions.list', { limit: a.limit ?? 50, ...(a.agentId ? { agentId: a.agentId } : {}), ...(a.spawnedBy ? { spawnedBy: a.spawnedBy } : {}) }, { timeoutMs: 10_000 });
+    const res = await ctx.gateway.request<{ count: number; sessions: Record<string, unknown>[] }>('sessions.list', { limit: a.limit ?? 50, ...(a.agentId ? { agentId: a.agentId } : {}), ...(a.spawnedBy ? { spawnedBy: a.spawnedBy } : {}) }, { timeoutMs: 10_000, signal: ctx.signal });
     return {
       count: res.count,
       sessions: res.sessions.map((s) => ({ key: s.key, agentId: s.agentId, label: s.label ?? null, status: s.status, spawnedBy: s.spawnedBy ?? null, actingFor: s.actingFor })),
@@ -26,7 +26,7 @@ const sessionsHistory = defineTool({
   args: obj({ sessionKey: str({ min: 1 }), limit: optional(num({ int: true, min: 1, max: 200 })) }),
   scopes: ['operator.read'],
   async run(ctx, a) {
-    return ctx.gateway.request('chat.history', { sessionKey: a.sessionKey, limit: a.limit ?? 20 }, { timeoutMs: 10_000 });
+    return ctx.gateway.request('chat.history', { sessionKey: a.sessionKey, limit: a.limit ?? 20 }, { timeoutMs: 10_000, signal: ctx.signal });
   },
 });
 
@@ -38,14 +38,14 @@ const sessionsSend = defineTool({
   scopes: ['operator.read', 'operator.write'],
   async run(ctx, a) {
     if (a.sessionKey === ctx.delegation.sessionKey) throw new ToolError('cannot send to the calling session');
-    const { key } = await ctx.gateway.request<{ key: string }>('sessions.resolve', { key: a.sessionKey }, { timeoutMs: 10_000 });
+    const { key } = await ctx.gateway.request<{ key: string }>('sessions.resolve', { key: a.sessionKey }, { timeoutMs: 10_000, signal: ctx.signal });
     const idempotencyKey = randomUUID();
     const timeoutMs = (a.timeoutSeconds ?? 30) * 1000;
     if (timeoutMs === 0) {
-      const ack = await ctx.gateway.request<{ runId: string }>('agent', { message: a.message, sessionKey: key, idempotencyKey }, { resolveOnAck: true, timeoutMs: 10_000 });
+      const ack = await ctx.gateway.request<{ runId: string }>('agent', { message: a.message, sessionKey: key, idempotencyKey }, { resolveOnAck: true, timeoutMs: 10_000, signal: ctx.signal });
       return { runId: ack.runId, status: 'accepted' };
     }
-    const res = await ctx.gateway.request<{ runId: string; status: string; result?: { payloads?: { text: string }[] } }>('agent', { message: a.message, sessionKey: key, idempotencyKey }, { expectFinal: true, timeoutMs });
+    const res = await ctx.gateway.request<{ runId: string; status: string; result?: { payloads?: { text: string }[] } }>('agent', { message: a.message, sessionKey: key, idempotencyKey }, { expectFinal: true, timeoutMs, signal: ctx.signal });
     return { runId: res.runId, status: res.status, reply: res.result?.payloads?.map((p) => p.text).join('\n') ?? '' };
   },
 });
@@ -62,7 +62,7 @@ const sessionsSpawn = defineTool({
     const ack = await ctx.gateway.request<{ runId: string }>('agent', {
       message: a.task, agentId: a.agentId, sessionKey: childSessionKey, idempotencyKey, lane: 'subagent', deliver: false,
       spawnedBy: ctx.delegation.sessionKey, ...(a.label ? { label: a.label } : {}),
-    }, { resolveOnAck: true, timeoutMs: 10_000 });
+    }, { resolveOnAck: true, timeoutMs: 10_000, signal: ctx.signal });
     return { status: 'accepted', runId: ack.runId, childSessionKey };
   },
 });
@@ -74,7 +74,7 @@ const agentsList = defineTool({
   args: obj({}),
   scopes: ['operator.read'],
   async run(ctx) {
-    const res = await ctx.gateway.request<{ agents: { id: string; name?: string }[] }>('agents.list', {}, { timeoutMs: 10_000 });
+    const res = await ctx.gateway.request<{ agents: { id: string; name?: string }[] }>('agents.list', {}, { timeoutMs: 10_000, signal: ctx.signal });
     return { agents: res.agents };
   },
 });
