@@ -8,8 +8,8 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { connectWs } from '../src/client/ws.js';
-import type { GatewayClient } from '../src/client/client.js';
+import { WebSocket } from 'ws';
+import { PROTOCOL_VERSION } from '../src/protocol/frames.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TOKEN = 'load-token-0123456789abcdefghij';
@@ -97,10 +97,77 @@ async function startGateway(stateDir: string): Promise<Gateway> {
   };
 }
 
+/**
+ * A lean protocol client for the load generator: the connect handshake, then requests matched
+ * by id. Event frames (ticks, presence broadcasts) are recognised by their first bytes and
+ * dropped unparsed, so the generator's CPU goes to requests and the gateway is what is measured.
+ */
+class LoadConn {
+  private readonly pending = new Map<string, { resolve(): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
+  private seq = 0;
+  private closeCb: () => void = () => {};
+  private constructor(private readonly ws: WebSocket) {}
+
+  static open(url: string, localAddress: string, timeoutMs: number): Promise<LoadConn> {
+    const ws = new WebSocket(url, { perMessageDeflate: false, localAddress, maxPayload: 256 * 1024 * 1024, handshakeTimeout: timeoutMs });
+    const conn = new LoadConn(ws);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (e: Error) => { if (!settled) { settled = true; clearTimeout(timer); ws.terminate(); reject(e); } };
+      const timer = setTimeout(() => fail(new Error('connect timed out')), timeoutMs);
+      ws.on('error', (e) => fail(e));
+      ws.on('close', () => { fail(new Error('closed during handshake')); conn.onClosed(); });
+      ws.on('message', (data: Buffer) => {
+        if (data.subarray(0, 16).toString('latin1') === '{"type":"event",') {
+          if (!settled && data.length < 512 && data.includes('connect.challenge')) {
+            ws.send(JSON.stringify({ type: 'req', id: 'connect', method: 'connect', params: {
+              minProtocol: PROTOCOL_VERSION, maxProtocol: PROTOCOL_VERSION, role: 'operator', scopes: ['operator.read'],
+              client: { id: 'cli', version: '0.1.0', platform: process.platform, mode: 'cli' }, auth: { token: TOKEN },
+            } }));
+          }
+          return;
+        }
+        const f = JSON.parse(data.toString()) as { id?: string; ok?: boolean; error?: { message?: string } };
+        if (f.id === 'connect' && !settled) {
+          if (!f.ok) { fail(new Error(`connect refused: ${f.error?.message ?? '?'}`)); return; }
+          settled = true;
+          clearTimeout(timer);
+          resolve(conn);
+          return;
+        }
+        const p = f.id ? conn.pending.get(f.id) : undefined;
+        if (!p) return;
+        conn.pending.delete(f.id!);
+        clearTimeout(p.timer);
+        if (f.ok) p.resolve(); else p.reject(new Error(f.error?.message ?? 'request failed'));
+      });
+    });
+  }
+
+  request(method: string, params: unknown, opts: { timeoutMs: number }): Promise<void> {
+    if (this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('closed'));
+    const id = `r${(++this.seq).toString(36)}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { this.pending.delete(id); reject(new Error(`${method} timed out after ${opts.timeoutMs} ms`)); }, opts.timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.ws.send(JSON.stringify({ type: 'req', id, method, params }));
+    });
+  }
+
+  on(_event: 'close', cb: () => void): void { this.closeCb = cb; }
+  close(): void { this.ws.terminate(); }
+
+  private onClosed(): void {
+    for (const p of this.pending.values()) { clearTimeout(p.timer); p.reject(new Error('closed')); }
+    this.pending.clear();
+    this.closeCb();
+  }
+}
+
 interface Phase { sent: number; ok: number; timeouts: number; failed: number; latencies: number[]; byMethod: Record<string, number>; ms: number }
 
 /** Sends `rate` requests per second, round-robin over `clients`, for `ms`; waits for the stragglers. */
-async function drive(clients: readonly GatewayClient[], rate: number, ms: number): Promise<Phase> {
+async function drive(clients: readonly LoadConn[], rate: number, ms: number): Promise<Phase> {
   const p: Phase = { sent: 0, ok: 0, timeouts: 0, failed: 0, latencies: [], byMethod: { health: 0, 'sessions.list': 0 }, ms: 0 };
   const inflight = new Set<Promise<void>>();
   const t0 = performance.now();
@@ -143,7 +210,7 @@ async function main(): Promise<void> {
   process.stderr.write(`load: ${connections} connections from ${sources} source address(es), ${rps} rps, ${warmupSeconds} s warm-up + ${seconds} s measured\n`);
   const gw = await startGateway(stateDir);
   const url = `ws://127.0.0.1:${gw.port}`;
-  const clients: GatewayClient[] = [];
+  const clients: LoadConn[] = [];
   let connectFailures = 0;
   let unexpectedCloses = 0;
   let measuring = false;
@@ -162,7 +229,7 @@ async function main(): Promise<void> {
           opened++;
           if (performance.now() > rampDeadline) { notStarted++; continue; }
           try {
-            const { client } = await connectWs({ url, token: TOKEN, localAddress, scopes: ['operator.read'], timeoutMs: 15_000 });
+            const client = await LoadConn.open(url, localAddress, 15_000);
             client.on('close', () => { if (measuring) unexpectedCloses++; });
             clients.push(client);
           } catch (e) {
@@ -176,12 +243,29 @@ async function main(): Promise<void> {
     process.stderr.write(`load: ${clients.length} connected in ${rampS.toFixed(1)} s (${connectFailures} failed, ${notStarted} not started within ${rampSeconds} s); warming up\n`);
     if (clients.length === 0) throw new Error(`no connection succeeded: ${firstErrors.join('; ')}`);
 
+    // Settle: wait (bounded) until the gateway answers promptly again, so the warm-up does not
+    // start inside the backlog the ramp left behind.
+    const settleT0 = performance.now();
+    for (;;) {
+      const t = performance.now();
+      const ok = await clients[0]!.request('health', {}, { timeoutMs: 5_000 }).then(() => true, () => false);
+      if ((ok && performance.now() - t < 50) || performance.now() - settleT0 > 60_000) break;
+      await sleep(200);
+    }
+    const settleS = (performance.now() - settleT0) / 1000;
+
     measuring = true;
     const warm = warmupSeconds > 0 ? await drive(clients, rps, warmupSeconds * 1000) : undefined;
     await sleep(200);
     const rssStart = rssMb(gw.proc.pid!);
     let rssPeak = rssStart;
-    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssMb(gw.proc.pid!)); }, 1_000);
+    const trace: number[] = [];
+    let tick = 0;
+    const sampler = setInterval(() => {
+      const r = rssMb(gw.proc.pid!);
+      rssPeak = Math.max(rssPeak, r);
+      if (++tick % 5 === 0) trace.push(r);
+    }, 1_000);
     process.stderr.write(`load: measuring for ${seconds} s\n`);
     const run = await drive(clients, rps, seconds * 1000);
     clearInterval(sampler);
@@ -193,12 +277,13 @@ async function main(): Promise<void> {
     const growth = (rssEnd - rssStart) / rssStart;
     const rows: [string, string][] = [
       ['machine', `${cpus().length} CPU(s), node ${process.version}, open-file limit ${limit ?? 'unknown'}`],
-      ['connections held', `${clients.length} of ${requested} requested${connections !== requested ? ` (reduced to ${connections} by the fd limit)` : ''}, ${sources} source address(es), ramp ${rampS.toFixed(1)} s`],
+      ['connections held', `${clients.length} of ${requested} requested${connections !== requested ? ` (reduced to ${connections} by the fd limit)` : ''}, ${sources} source address(es), ramp ${rampS.toFixed(1)} s, then ${settleS.toFixed(1)} s until health answered in < 50 ms`],
       ['load', `${rps} rps target for ${seconds} s (${(run.sent / (run.ms / 1000)).toFixed(1)} sent/s), after ${warmupSeconds} s warm-up`],
       ['requests (measured)', `${run.sent} (health ${run.byMethod.health}, sessions.list ${run.byMethod['sessions.list']}), ${run.ok} ok`],
       ['errors', `${errors} (connect ${connectFailures}, not connected within the ${rampSeconds} s ramp bound ${notStarted}, closed ${unexpectedCloses}, timeouts ${run.timeouts + (warm?.timeouts ?? 0)}, failed ${run.failed + (warm?.failed ?? 0)})`],
       ['latency p50 / p99 / max', `${pct(run.latencies, 50).toFixed(2)} / ${pct(run.latencies, 99).toFixed(2)} / ${(run.latencies.at(-1) ?? NaN).toFixed(2)} ms`],
       ['gateway RSS after warm-up / end / peak', `${rssStart.toFixed(1)} / ${rssEnd.toFixed(1)} / ${rssPeak.toFixed(1)} MB`],
+      ['gateway RSS every 5 s (MB)', trace.map((r) => r.toFixed(0)).join(' ')],
       ['RSS growth after warm-up', `${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)} %`],
       ['gateway warn/error log lines', `${gw.warnings.length}`],
     ];

@@ -43,6 +43,8 @@ import { createLogger, type Logger } from './util/log.js';
 import { VERSION } from './version.js';
 import { createChannels } from './channels/index.js';
 
+const PRESENCE_LIMIT = 200;
+
 export const GATEWAY_EVENTS = ['connect.challenge', 'tick', 'presence', 'shutdown', 'agent', 'chat', 'sessions.changed'];
 
 export interface GatewayHandle {
@@ -153,6 +155,9 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
 
   const strategy = createAuthStrategy(g.auth, now);
   const defaultAgent = config.agents.list.find((a) => a.default) ?? config.agents.list[0];
+  // Presence lists are capped: they describe who is around, and with thousands of clients the
+  // full list in every hello-ok and broadcast would make connecting quadratic.
+  const presenceSnapshot = () => presence.list().slice(-PRESENCE_LIMIT).map(({ connId: _c, ...e }) => e);
   // Presence changes are coalesced (one broadcast per 250 ms at most): a burst of connects
   // must not turn into a broadcast storm to every connected client.
   let presenceTimer: NodeJS.Timeout | undefined;
@@ -161,7 +166,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
       presenceTimer = undefined;
       bus.publish({
         event: 'presence', scope: 'operator.read',
-        payload: { presence: presence.list().map(({ connId: _c, ...e }) => e), stateVersion: { presence: presence.version, health: 0 } },
+        payload: { presence: presenceSnapshot(), stateVersion: { presence: presence.version, health: 0 } },
       });
     }, 250);
     presenceTimer.unref();
@@ -176,7 +181,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
     server: { version: VERSION, connId },
     features,
     snapshot: {
-      presence: presence.list().map(({ connId: _c, ...e }) => e),
+      presence: presenceSnapshot(),
       health: {},
       stateVersion: { presence: presence.version, health: 0 },
       uptimeMs: Date.now() - startedAt,

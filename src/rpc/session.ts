@@ -6,7 +6,23 @@ import { eventFrame, resErr, resOk, type EventFrame, type ReqFrame, type ResFram
 import type { CallerContext, Router } from './registry.js';
 import type { EventBus } from './events.js';
 
-export interface FrameSink { send(frame: ResFrame | EventFrame): void }
+export interface FrameSink {
+  send(frame: ResFrame | EventFrame): void;
+  /**
+   * Optional fast path for broadcast events on text transports: the payload arrives already
+   * serialised (once per event, shared by every subscriber), so a broadcast to N clients costs
+   * one JSON.stringify of the payload rather than N.
+   */
+  sendSerializedEvent?(event: string, payloadJson: string, seq: number | undefined): void;
+}
+
+const serialized = new WeakMap<object, string>();
+/** The JSON text of a bus event's payload, computed once per event object. */
+export function payloadJson(e: { payload: unknown }): string {
+  let text = serialized.get(e);
+  if (text === undefined) { text = JSON.stringify(e.payload) ?? 'null'; serialized.set(e, text); }
+  return text;
+}
 
 export interface RpcSession {
   readonly caller: CallerContext;
@@ -25,7 +41,9 @@ export function createRpcSession(caller: CallerContext, router: Router, bus: Eve
     scopes: caller.scopes,
     deliver(e) {
       if (closed) return;
-      sink.send(e.connId === undefined ? eventFrame(e.event, e.payload, ++seq) : eventFrame(e.event, e.payload));
+      const n = e.connId === undefined ? ++seq : undefined;
+      if (sink.sendSerializedEvent && e.payload !== undefined) sink.sendSerializedEvent(e.event, payloadJson(e), n);
+      else sink.send(eventFrame(e.event, e.payload, n));
     },
   });
   return {

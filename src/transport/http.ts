@@ -57,7 +57,9 @@ export function createHttpGateway(opts: HttpServerOptions): HttpGateway {
   const preAuth = new Map<string, number>();
   const routePaths = new Set(opts.routes.filter((r) => !r.allowUpgrade).map((r) => r.path));
 
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  // connectionsCheckingInterval: how often node enforces the two timeouts (default 30 s), so a
+  // slowloris client is cut off within ~20 s instead of up to 45 s.
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 5_000 }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const method = req.method ?? 'GET';
     const ingress = attributeIngress(req, opts.trustedProxies);
@@ -95,8 +97,9 @@ export function createHttpGateway(opts: HttpServerOptions): HttpGateway {
     wss.handleUpgrade(req, socket, head, (ws) => opts.onConnection(ws, ingress, release));
   });
 
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (socket.writable) socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
 

@@ -64,15 +64,16 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
     setTimeout(() => ws.terminate(), 2_000).unref();
   };
 
-  const send = (frame: ResFrame | EventFrame) => {
+  const sendText = (text: string) => {
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > limits.maxBufferedBytes) {
       log.warn('slow consumer dropped', { connId, remote: ingress.clientIp, bufferedBytes: ws.bufferedAmount });
       close(1008, 'slow consumer');
       return;
     }
-    ws.send(JSON.stringify(frame));
+    ws.send(text);
   };
+  const send = (frame: ResFrame | EventFrame) => sendText(JSON.stringify(frame));
 
   const timer = setTimeout(() => {
     log.info('handshake timeout', { connId, remote: ingress.clientIp });
@@ -118,7 +119,11 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
       client: { id: accepted.params.client.id, mode: accepted.params.client.mode, version: accepted.params.client.version },
     };
     send(resOk(frame.id, deps.hello(accepted, connId)));
-    session = createRpcSession(caller, deps.router, deps.bus, { send });
+    session = createRpcSession(caller, deps.router, deps.bus, {
+      send,
+      // Same frame as eventFrame() + JSON.stringify, with the shared payload text spliced in.
+      sendSerializedEvent: (event, payload, seq) => sendText(`{"type":"event","event":${JSON.stringify(event)},"payload":${payload}${seq === undefined ? '' : `,"seq":${seq}`}}`),
+    });
     onClose = deps.onAuthenticated?.({ connId, accepted, ingress });
   };
 
