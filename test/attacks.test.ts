@@ -18,6 +18,7 @@ import type { CallerContext } from '../src/rpc/registry.js';
 import { obj } from '../src/protocol/schema.js';
 import type { Scope } from '../src/protocol/scopes.js';
 import { ORIGIN_MESSAGE } from '../src/transport/handshake.js';
+import { refused } from './fixtures/refused.fixture.js';
 import { bootGateway, SEED_GATEWAY, type TestGateway } from './fixtures/gateway.fixture.js';
 import { startFakeOpenAi, type FakeOpenAi } from './fixtures/fake-openai.fixture.js';
 import { connectParams, openRaw } from './fixtures/raw-ws.fixture.js';
@@ -28,16 +29,6 @@ const TOKEN = 'attack-token-0123456789abcdef';
 const ME = { 'x-authentik-email': 'me@example.com' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function refused(opts: WsConnectOptions): Promise<ConnectError> {
-  try {
-    const { client } = await connectWs({ timeoutMs: 5_000, ...opts });
-    client.close();
-  } catch (err) {
-    assert.ok(err instanceof ConnectError, `expected ConnectError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('connect was accepted but should have been refused');
-}
 
 function assertUnauthorized(err: ConnectError, authReason: string): void {
   const { retryable, retryAfterMs, ...shape } = err.error ?? {};

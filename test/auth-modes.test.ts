@@ -3,18 +3,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectWs, ConnectError, type WsConnectOptions } from '../src/client/ws.js';
+import { refused } from './fixtures/refused.fixture.js';
 import { bootGateway, SEED_GATEWAY, type TestGateway } from './fixtures/gateway.fixture.js';
 
-async function refused(opts: WsConnectOptions): Promise<ConnectError> {
-  try {
-    const { client } = await connectWs({ timeoutMs: 5_000, ...opts });
-    client.close();
-  } catch (err) {
-    assert.ok(err instanceof ConnectError, `expected ConnectError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('connect was accepted but should have been refused');
-}
 
 function assertUnauthorized(err: ConnectError, authReason: string): void {
   assert.deepEqual(err.error, { code: 'INVALID_REQUEST', message: 'unauthorized', details: { code: 'AUTH_UNAUTHORIZED', authReason } });

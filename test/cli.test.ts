@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
-import { connectWs, ConnectError } from '../src/client/ws.js';
+import { refused } from './fixtures/refused.fixture.js';
 import { VERSION } from '../src/version.js';
 import { SEED_GATEWAY, tempDir } from './fixtures/gateway.fixture.js';
 
@@ -107,16 +107,7 @@ function writeConfig(gateway: Record<string, unknown>): string {
   return path;
 }
 
-async function refusedLocal(opts: Parameters<typeof connectWs>[0]): Promise<ConnectError> {
-  try {
-    const { client } = await connectWs({ timeoutMs: 5_000, ...opts });
-    client.close();
-  } catch (err) {
-    assert.ok(err instanceof ConnectError, `expected ConnectError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('the local listener accepted a connect it should refuse');
-}
+const refusedLocal = refused;
 
 after(async () => {
   await Promise.all([...children].map((p) => stop(p)));

@@ -47,19 +47,12 @@ function expandIpv6(s: string): number[] | null {
   return groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
 }
 
-/** RFC 5952 text: lower-case hex, no leading zeros, the longest run (≥ 2) of zero groups as "::". */
+/** RFC 5952 text: lower-case hex without leading zeros; the longest run of two or more zero groups (the first on a tie) becomes "::". */
 function compressIpv6(groups: readonly number[]): string {
-  let bestStart = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  const full = groups.map((g) => g.toString(16)).join(':');
+  let longest: RegExpExecArray | undefined;
+  for (const m of full.matchAll(/(?:^|:)0(?::0)+(?::|$)/g)) if (!longest || m[0].length > longest[0].length) longest = m;
+  return longest ? `${full.slice(0, longest.index)}::${full.slice(longest.index + longest[0].length)}` : full;
 }
 
 export interface Cidr { ip: string; family: 4 | 6; prefix: number; text: string }
