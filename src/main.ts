@@ -44,6 +44,7 @@ import { VERSION } from './version.js';
 import { createChannels } from './channels/index.js';
 
 const PRESENCE_LIMIT = 200;
+const HELLO_PRESENCE_LIMIT = 20;
 
 export const GATEWAY_EVENTS = ['connect.challenge', 'tick', 'presence', 'shutdown', 'agent', 'chat', 'sessions.changed'];
 
@@ -157,7 +158,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   const defaultAgent = config.agents.list.find((a) => a.default) ?? config.agents.list[0];
   // Presence lists are capped: they describe who is around, and with thousands of clients the
   // full list in every hello-ok and broadcast would make connecting quadratic.
-  const presenceSnapshot = () => presence.list().slice(-PRESENCE_LIMIT).map(({ connId: _c, ...e }) => e);
+  const presenceSnapshot = (limit = PRESENCE_LIMIT) => presence.list().slice(-limit).map(({ connId: _c, ...e }) => e);
   // Presence changes are coalesced (one broadcast per 250 ms at most): a burst of connects
   // must not turn into a broadcast storm to every connected client.
   let presenceTimer: NodeJS.Timeout | undefined;
@@ -181,7 +182,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
     server: { version: VERSION, connId },
     features,
     snapshot: {
-      presence: presenceSnapshot(),
+      presence: presenceSnapshot(HELLO_PRESENCE_LIMIT), // the newest few; system-presence has the rest
       health: {},
       stateVersion: { presence: presence.version, health: 0 },
       uptimeMs: Date.now() - startedAt,
