@@ -56,13 +56,11 @@ export function openSqliteStore(path: string, now: () => number = Date.now): Sto
 
   const q = {
     getSession: db.prepare('SELECT * FROM sessions WHERE key = ?'),
-    getSessionById: db.prepare('SELECT * FROM sessions WHERE session_id = ?'),
     insertSession: db.prepare(`INSERT OR IGNORE INTO sessions (key, session_id, agent_id, kind, label, spawned_by, spawned_by_run, acting_for, depth, status, model, created_at, updated_at)
       VALUES (@key, @sessionId, @agentId, @kind, @label, @spawnedBy, @spawnedByRun, @actingFor, @depth, 'idle', @model, @now, @now)`),
     setSessionStatus: db.prepare('UPDATE sessions SET status = ?, last_run_id = COALESCE(?, last_run_id), updated_at = ? WHERE key = ?'),
     touchSession: db.prepare('UPDATE sessions SET updated_at = ? WHERE key = ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE key = ?'),
-    countSessions: db.prepare('SELECT COUNT(*) AS n FROM sessions'),
     getRun: db.prepare('SELECT * FROM runs WHERE run_id = ?'),
     insertRun: db.prepare(`INSERT INTO runs (run_id, session_key, agent_id, status, acting_for, parent_run_id, parent_session_key, depth, message, created_at)
       VALUES (@runId, @sessionKey, @agentId, 'accepted', @actingFor, @parentRunId, @parentSessionKey, @depth, @message, @now)`),
@@ -75,14 +73,6 @@ export function openSqliteStore(path: string, now: () => number = Date.now): Sto
     listMessages: db.prepare('SELECT * FROM (SELECT * FROM messages WHERE session_key = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC'),
   };
 
-  // Filtered queries have a few shapes; each is prepared once and reused.
-  const prepared = new Map<string, Database.Statement>();
-  const stmt = (sql: string): Database.Statement => {
-    let st = prepared.get(sql);
-    if (!st) { st = db.prepare(sql); prepared.set(sql, st); }
-    return st;
-  };
-
   const acceptRun = db.transaction((session: NewSession, run: NewRun, userContent: unknown, t: number) => {
     q.insertSession.run({ ...session, now: t });
     q.insertRun.run({ ...run, now: t });
@@ -90,39 +80,51 @@ export function openSqliteStore(path: string, now: () => number = Date.now): Sto
     q.setSessionStatus.run('running', run.runId, t, run.sessionKey);
   });
 
+  // Sessions are read far more often than written (every sessions_list tool call), so the
+  // table is mirrored in memory. Every write goes to SQLite first and then re-reads the row,
+  // so the mirror never holds anything the database does not.
+  const sessions = new Map<string, SessionRow>();
+  for (const r of db.prepare('SELECT * FROM sessions').all() as Row[]) sessions.set(r.key as string, toSession(r));
+  const refresh = (key: string): SessionRow | undefined => {
+    const r = q.getSession.get(key) as Row | undefined;
+    if (r) sessions.set(key, toSession(r)); else sessions.delete(key);
+    return r ? sessions.get(key) : undefined;
+  };
+  const copy = (r: SessionRow | undefined): SessionRow | undefined => (r ? { ...r } : undefined);
+  const newestFirst = (a: SessionRow, b: SessionRow) => b.updatedAt - a.updatedAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
   return {
-    getSession: (key) => { const r = q.getSession.get(key) as Row | undefined; return r ? toSession(r) : undefined; },
-    getSessionById: (id) => { const r = q.getSessionById.get(id) as Row | undefined; return r ? toSession(r) : undefined; },
+    getSession: (key) => copy(sessions.get(key)),
+    getSessionById: (id) => copy([...sessions.values()].find((r) => r.sessionId === id)),
     findSessionByLabel(label, agentId, spawnedBy) {
-      const where = ['label = ?'];
-      const args: unknown[] = [label];
-      if (agentId) { where.push('agent_id = ?'); args.push(agentId); }
-      if (spawnedBy) { where.push('spawned_by = ?'); args.push(spawnedBy); }
-      const r = stmt(`SELECT * FROM sessions WHERE ${where.join(' AND ')} ORDER BY updated_at DESC LIMIT 1`).get(...args) as Row | undefined;
-      return r ? toSession(r) : undefined;
+      const hits = [...sessions.values()].filter((r) => r.label === label && (!agentId || r.agentId === agentId) && (!spawnedBy || r.spawnedBy === spawnedBy));
+      return copy(hits.sort(newestFirst)[0]);
     },
     listSessions(f: SessionFilter) {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (f.agentId) { where.push('agent_id = ?'); args.push(f.agentId); }
-      if (f.spawnedBy) { where.push('spawned_by = ?'); args.push(f.spawnedBy); }
-      if (f.label) { where.push('label = ?'); args.push(f.label); }
-      if (f.search) { where.push("(key LIKE ? ESCAPE '\\' OR label LIKE ? ESCAPE '\\')"); const s = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`; args.push(s, s); }
-      if (f.activeSince !== undefined) { where.push('updated_at >= ?'); args.push(f.activeSince); }
-      const sql = `SELECT * FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, key ASC LIMIT ?`;
-      return (stmt(sql).all(...args, f.limit ?? 500) as Row[]).map(toSession);
+      const needle = f.search?.toLowerCase();
+      const out: SessionRow[] = [];
+      for (const r of sessions.values()) {
+        if (f.agentId && r.agentId !== f.agentId) continue;
+        if (f.spawnedBy && r.spawnedBy !== f.spawnedBy) continue;
+        if (f.label && r.label !== f.label) continue;
+        if (needle && !r.key.toLowerCase().includes(needle) && !(r.label ?? '').toLowerCase().includes(needle)) continue;
+        if (f.activeSince !== undefined && r.updatedAt < f.activeSince) continue;
+        out.push({ ...r });
+      }
+      return out.sort(newestFirst).slice(0, f.limit ?? 500);
     },
-    countSessions: () => (q.countSessions.get() as { n: number }).n,
+    countSessions: () => sessions.size,
     ensureSession(row) {
       q.insertSession.run({ ...row, now: now() });
-      return toSession(q.getSession.get(row.key) as Row);
+      return copy(sessions.get(row.key) ?? refresh(row.key))!;
     },
-    setSessionStatus(key, status, lastRunId) { q.setSessionStatus.run(status, lastRunId ?? null, now(), key); },
-    deleteSession: (key) => q.deleteSession.run(key).changes > 0,
+    setSessionStatus(key, status, lastRunId) { q.setSessionStatus.run(status, lastRunId ?? null, now(), key); refresh(key); },
+    deleteSession: (key) => { const gone = q.deleteSession.run(key).changes > 0; sessions.delete(key); return gone; },
 
     getRun: (id) => { const r = q.getRun.get(id) as Row | undefined; return r ? toRun(r) : undefined; },
     acceptRun(session, run, userContent) {
       acceptRun(session, run, userContent, now());
+      refresh(session.key);
       return toRun(q.getRun.get(run.runId) as Row);
     },
     setRunStatus(runId, status, fields = {}) {
@@ -132,13 +134,17 @@ export function openSqliteStore(path: string, now: () => number = Date.now): Sto
     countActiveSubagentRuns: () => (q.countActiveSub.get() as { n: number }).n,
     interruptInFlight() {
       const t = now();
-      return db.transaction(() => { const n = q.interruptRuns.run(t).changes; q.interruptSessions.run(t); return n; })();
+      const n = db.transaction(() => { const k = q.interruptRuns.run(t).changes; q.interruptSessions.run(t); return k; })();
+      for (const key of [...sessions.keys()]) refresh(key);
+      return n;
     },
 
     appendMessage(m) {
       const t = now();
       const info = q.insertMessage.run(m.sessionKey, m.runId, m.role, JSON.stringify(m.content), m.actingFor, t);
       q.touchSession.run(t, m.sessionKey);
+      const cached = sessions.get(m.sessionKey);
+      if (cached) cached.updatedAt = t;
       return { ...m, id: Number(info.lastInsertRowid), createdAt: t };
     },
     listMessages: (key, limit) => (q.listMessages.all(key, limit) as Row[]).map(toMessage),
