@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { clearLeakLogs, reportLeaks } from './leak-check.js'; // secret leak check (issue 5)
+import { clearLeakLogs, reportLeaks } from './leak-check.js';
 
 function collect(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -23,7 +23,7 @@ const files = roots.flatMap((r) => { try { return collect(r); } catch { return [
   .sort();
 if (files.length === 0) { console.error('no test files found under dist/'); process.exit(1); }
 const args = ['--test', '--test-concurrency=2', ...process.argv.slice(2), ...files];
-clearLeakLogs(); // secret leak check (issue 5): logs of this run only
+clearLeakLogs();
 const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
-const clean = reportLeaks(); // secret leak check (issue 5): every secret vs every gateway log
+const clean = reportLeaks();
 process.exit(clean ? (r.status ?? 1) : 1);
