@@ -58,8 +58,12 @@ describe('subagent limits and tool policy', () => {
     const waited = await client.request<{ status: string; reply: string }>('agent.wait', { runId: depth2.lastRunId, timeoutMs: 5_000 });
     assert.equal(waited.status, 'ok');
     assert.equal(waited.reply, 'sessions_spawn error: subagent depth limit reached (maxDepth 2)');
-    const all = await client.request<{ sessions: { depth: number }[] }>('sessions.list', { agentId: 'recursive' });
+    const all = await client.request<{ sessions: { depth: number; actingFor: string }[] }>('sessions.list', { agentId: 'recursive' });
     assert.equal(all.sessions.filter((s) => s.depth === 3).length, 0);
+    // The person who started the work is carried down to the deepest subagent.
+    assert.deepEqual([...new Set(all.sessions.map((s) => s.actingFor))], ['token']);
+    const deepest = await client.request<{ messages: { actingFor?: string }[] }>('chat.history', { sessionKey: depth2.key });
+    assert.ok(deepest.messages.length > 0 && deepest.messages.every((m) => m.actingFor === 'token'));
   });
 
   it('refuses a tool the agent is not allowed to use', async () => {
