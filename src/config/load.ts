@@ -8,8 +8,8 @@ import JSON5 from 'json5';
 import type { Issue } from '../protocol/schema.js';
 import { deepFreeze, type DeepReadonly } from '../util/freeze.js';
 import type { Cidr } from '../util/ip.js';
-import { isLoopbackIp } from '../util/ip.js';
 import { EMBEDDED_DEFAULTS } from './defaults.js';
+import { authModeOf, bindHostOf, isLoopbackHost } from './derive.js';
 import { ConfigError } from './errors.js';
 import { checkSlackChannel, checkStartupRules, parseTrustedProxies, type ResolvedSecret } from './rules.js';
 import { configSchema, type AgentsSection, type AuthMode, type ModelsSection, type RawConfig } from './schema.js';
@@ -101,14 +101,6 @@ export function parseConfigText(text: string, source: string): unknown {
   }
 }
 
-function resolveBindHost(raw: RawConfig, env: NonNullable<LoadOptions['env']>): string {
-  switch (raw.gateway.bind) {
-    case 'loopback': return '127.0.0.1';
-    case 'lan': return '0.0.0.0';
-    case 'custom': return raw.gateway.customBindHost ?? '127.0.0.1';
-    case 'auto': return env.CLAWGATE_IN_CONTAINER === '1' || existsSync('/.dockerenv') ? '0.0.0.0' : '127.0.0.1';
-  }
-}
 
 export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
   const env = opts.env ?? process.env;
@@ -160,9 +152,9 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
   const envPassword = env.CLAWGATE_GATEWAY_PASSWORD || undefined;
   const token = g.auth.token ?? envToken;
   const password = g.auth.password ?? envPassword;
-  const mode: AuthMode = g.auth.mode ?? (password !== undefined && token === undefined ? 'password' : 'token');
-  const bindHost = resolveBindHost(raw, env);
-  const bindIsLoopback = isLoopbackIp(bindHost) || bindHost === 'localhost';
+  const mode: AuthMode = authModeOf(g.auth.mode, token, password);
+  const bindHost = bindHostOf(g, env.CLAWGATE_IN_CONTAINER === '1' || existsSync('/.dockerenv'));
+  const bindIsLoopback = isLoopbackHost(bindHost);
   const trustedProxies = parseTrustedProxies(g.trustedProxies, issues);
   try {
     checkStartupRules({ raw, mode, bindIsLoopback, token: mode === 'trusted-proxy' ? token : undefined, password, tokenFromEnv: g.auth.token === undefined }, trustedProxies, issues);

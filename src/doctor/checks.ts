@@ -3,6 +3,7 @@
 // that fail startup validation: schema and startup-rule problems become `config-invalid`
 // findings, and the audits still run whenever the gateway section itself parsed.
 import type { ConfigError } from '../config/errors.js';
+import { authModeOf, bindHostOf, isLoopbackHost as isLoopbackBindHost } from '../config/derive.js';
 import type { Env } from '../config/inspect.js';
 import { checkStartupRules, parseTrustedProxies } from '../config/rules.js';
 import { configSchema, type AuthMode, type RawConfig } from '../config/schema.js';
@@ -220,14 +221,6 @@ const invalid = (i: Issue): Finding => {
   return { id: 'config-invalid', severity: 'critical', key, title: `${key} is invalid (startup refuses this)`, detail: i.message, fix: `Change ${key}: ${i.message}.` };
 };
 
-function bindHostOf(g: RawConfig['gateway'], inContainer: boolean): string {
-  switch (g.bind) {
-    case 'loopback': return '127.0.0.1';
-    case 'lan': return '0.0.0.0';
-    case 'custom': return g.customBindHost ?? '127.0.0.1';
-    case 'auto': return inContainer ? '0.0.0.0' : '127.0.0.1';
-  }
-}
 
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);
 const bySeverity = (fs: Finding[]): Finding[] => fs.map((f, i) => [f, i] as const).sort((a, b) => rank(a[0].severity) - rank(b[0].severity) || a[1] - b[1]).map(([f]) => f);
@@ -254,9 +247,9 @@ export function diagnose(d: DoctorInput): Finding[] {
     value === undefined ? undefined : { value, key: fromConfig ? configKey : envName };
   const token = secret(g.auth.token ?? (d.env.CLAWGATE_GATEWAY_TOKEN || undefined), 'gateway.auth.token', 'CLAWGATE_GATEWAY_TOKEN', g.auth.token !== undefined);
   const password = secret(g.auth.password ?? (d.env.CLAWGATE_GATEWAY_PASSWORD || undefined), 'gateway.auth.password', 'CLAWGATE_GATEWAY_PASSWORD', g.auth.password !== undefined);
-  const mode: AuthMode = g.auth.mode ?? (password !== undefined && token === undefined ? 'password' : 'token');
+  const mode: AuthMode = authModeOf(g.auth.mode, token?.value, password?.value);
   const bindHost = bindHostOf(g, d.inContainer);
-  const bindIsLoopback = isLoopbackIp(bindHost) || bindHost === 'localhost';
+  const bindIsLoopback = isLoopbackBindHost(bindHost);
   const ruleIssues: Issue[] = [];
   const proxies = parseTrustedProxies(g.trustedProxies, ruleIssues);
   checkStartupRules({ raw, mode, bindIsLoopback, token: mode === 'trusted-proxy' ? token?.value : undefined, password: password?.value, tokenFromEnv: g.auth.token === undefined }, proxies, ruleIssues);
