@@ -11,9 +11,8 @@ import { createRateLimiter } from './auth/rate-limit.js';
 import { publishLocalCredential, removeLocalCredential, type LocalEndpoint } from './config/state-files.js';
 import { createOriginGate } from './auth/origin.js';
 import { createScopeCeiling } from './auth/scopes.js';
-import { PROTOCOL_VERSION } from './protocol/frames.js';
-import type { HelloOk } from './protocol/connect.js';
 import { createEventBus } from './rpc/events.js';
+import { createHelloBuilder, createPresencePublisher } from './rpc/hello.js';
 import { createPresence } from './rpc/presence.js';
 import { createRouter, type MethodDef } from './rpc/registry.js';
 import type { MethodServices } from './rpc/context.js';
@@ -43,10 +42,7 @@ import { createLogger, type Logger } from './util/log.js';
 import { VERSION } from './version.js';
 import { createChannels } from './channels/index.js';
 
-const PRESENCE_LIMIT = 200;
-const HELLO_PRESENCE_LIMIT = 20;
-
-export const GATEWAY_EVENTS = ['connect.challenge', 'tick', 'presence', 'shutdown', 'agent', 'chat', 'sessions.changed'];
+export { GATEWAY_EVENTS } from './rpc/hello.js';
 
 export interface GatewayHandle {
   readonly url: string;
@@ -155,43 +151,8 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   const channels = await createChannels(config, { dial, log });
 
   const strategy = createAuthStrategy(g.auth, now);
-  const defaultAgent = config.agents.list.find((a) => a.default) ?? config.agents.list[0];
-  // Presence lists are capped: they describe who is around, and with thousands of clients the
-  // full list in every hello-ok and broadcast would make connecting quadratic.
-  const presenceSnapshot = (limit = PRESENCE_LIMIT) => presence.list().slice(-limit).map(({ connId: _c, ...e }) => e);
-  // Presence changes are coalesced (one broadcast per 250 ms at most): a burst of connects
-  // must not turn into a broadcast storm to every connected client.
-  let presenceTimer: NodeJS.Timeout | undefined;
-  const publishPresence = () => {
-    presenceTimer ??= setTimeout(() => {
-      presenceTimer = undefined;
-      bus.publish({
-        event: 'presence', scope: 'operator.read',
-        payload: { presence: presenceSnapshot(), stateVersion: { presence: presence.version, health: 0 } },
-      });
-    }, 250);
-    presenceTimer.unref();
-  };
-  // The parts of hello-ok that never change are built once.
-  const features = { methods: [...router.methods], events: GATEWAY_EVENTS };
-  const policy = { maxPayload: g.limits.maxPayload, maxBufferedBytes: g.limits.maxBufferedBytes, tickIntervalMs: g.limits.tickIntervalMs };
-  const sessionDefaults = { defaultAgentId: defaultAgent?.id ?? 'main', mainKey: 'main', mainSessionKey: `agent:${defaultAgent?.id ?? 'main'}:main` };
-  const hello = (accepted: { scopes: readonly string[] }, connId: string): HelloOk => ({
-    type: 'hello-ok',
-    protocol: PROTOCOL_VERSION,
-    server: { version: VERSION, connId },
-    features,
-    snapshot: {
-      presence: presenceSnapshot(HELLO_PRESENCE_LIMIT), // the newest few; system-presence has the rest
-      health: {},
-      stateVersion: { presence: presence.version, health: 0 },
-      uptimeMs: Date.now() - startedAt,
-      sessionDefaults,
-      authMode: g.auth.mode,
-    },
-    auth: { role: 'operator', scopes: [...accepted.scopes] },
-    policy,
-  });
+  const hello = createHelloBuilder({ config, methods: router.methods, presence, version: VERSION, startedAt });
+  const presenceEvents = createPresencePublisher(bus, presence);
 
   const connDeps: ConnectionDeps = {
     handshake: { strategy, originAllowed: createOriginGate(g.controlUi.allowedOrigins), now, deviceSkewMs: 10 * 60_000, scopeCeiling: createScopeCeiling(g.auth) },
@@ -207,8 +168,8 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
         ...(c.deviceFamily ? { deviceFamily: c.deviceFamily } : {}), ...(c.instanceId ? { instanceId: c.instanceId } : {}),
       });
       log.debug('connected', { connId, remote: ingress.clientIp, client: `${c.id} ${c.mode} v${c.version}`, principal: accepted.principal.kind });
-      publishPresence();
-      return () => { connections--; presence.remove(connId); publishPresence(); };
+      presenceEvents.changed();
+      return () => { connections--; presence.remove(connId); presenceEvents.changed(); };
     },
   };
 
@@ -255,7 +216,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
       closed ??= (async () => {
         ready = false;
         clearInterval(tick);
-        clearTimeout(presenceTimer);
+        presenceEvents.stop();
         bus.publish({ event: 'shutdown', payload: { reason } });
         await channels.stop(); // no new channel work during shutdown
         await runs.stopAll();

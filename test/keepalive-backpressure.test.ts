@@ -24,6 +24,20 @@ describe('keepalive and slow consumers', () => {
     assert.ok(Math.abs(ticks[0]!.ts - Date.now()) < 5_000);
   });
 
+  it('broadcasts one coalesced presence event when several clients connect', async () => {
+    const { client: watcher } = await connectWs({ url: gw.url, token: TOKEN, clientId: 'test', clientMode: 'test' });
+    await new Promise((r) => setTimeout(r, 400)); // let the watcher's own presence broadcast pass
+    const events: { presence: { mode: string }[] }[] = [];
+    watcher.on('presence', (p) => events.push(p as { presence: { mode: string }[] }));
+    const others = await Promise.all([1, 2, 3].map(() => connectWs({ url: gw.url, token: TOKEN })));
+    await new Promise((r) => setTimeout(r, 600));
+    // Three connects in a burst make one broadcast (two if the burst straddles a 250 ms window).
+    assert.ok(events.length >= 1 && events.length <= 2, `got ${events.length} presence events`);
+    assert.equal(events.at(-1)!.presence.filter((e) => e.mode === 'cli').length, 3);
+    for (const o of others) o.client.close();
+    watcher.close();
+  });
+
   it('drops a client that stops reading, and keeps serving the others', async () => {
     const { client, ws } = await connectWs({ url: gw.url, token: TOKEN });
     const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
