@@ -111,6 +111,8 @@ export function createSlackConnection(opts: SlackConnectionOptions): SlackConnec
         new Promise<void>((resolve) => { grace = setTimeout(resolve, STOP_GRACE_MS); }),
       ]);
       clearTimeout(grace);
+      // A stopped channel is no longer connected, whatever the socket said last.
+      if (cell.get().state !== 'failed') cell.set('disabled');
     },
     status: () => cell.get(),
   };
