@@ -209,3 +209,18 @@ describe('default scope ceiling for proxy users', () => {
     assert.deepEqual(hello.auth.scopes, ['operator.read', 'operator.write']);
   });
 });
+
+describe('identities that name Object.prototype members', () => {
+  let gw: TestGateway;
+  before(async () => { gw = await bootGateway({ gateway: { ...SEED_GATEWAY, port: 0, auth: { mode: 'trusted-proxy', trustedProxy: { userHeader: 'x-forwarded-user' } } } }); });
+  after(() => gw.stop());
+  it('treats users such as __proto__ and constructor as ordinary names', async () => {
+    for (const user of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const { client, hello } = await connectWs({ url: gw.url, headers: { 'x-forwarded-user': user }, timeoutMs: 5_000 });
+      const status = await client.request<{ you: { principal: string } }>('status');
+      client.close();
+      assert.equal(status.you.principal, `trusted-proxy:${user}`);
+      assert.deepEqual(hello.auth.scopes, ['operator.read', 'operator.write']);
+    }
+  });
+});

@@ -11,11 +11,13 @@ export const PROXY_USER_DEFAULT_SCOPES: readonly Scope[] = ['operator.read', 'op
 export type ScopeCeiling = (p: Principal) => readonly Scope[];
 
 export function createScopeCeiling(auth: FrozenConfig['gateway']['auth']): ScopeCeiling {
-  const table = auth.mode === 'trusted-proxy' ? (auth.identityScopes ?? {}) : {};
-  const fallback = (table['*'] as readonly Scope[] | undefined) ?? PROXY_USER_DEFAULT_SCOPES;
+  // A Map, not an object lookup: user names such as "__proto__" or "constructor" come from
+  // the proxy and must never reach Object.prototype.
+  const table = new Map<string, readonly Scope[]>(auth.mode === 'trusted-proxy' ? Object.entries(auth.identityScopes ?? {}) as [string, Scope[]][] : []);
+  const fallback = table.get('*') ?? PROXY_USER_DEFAULT_SCOPES;
   return (p) => {
     switch (p.kind) {
-      case 'trusted-proxy': return (table[p.user.toLowerCase()] as readonly Scope[] | undefined) ?? fallback;
+      case 'trusted-proxy': return table.get(p.user.toLowerCase()) ?? fallback;
       case 'slack': return PROXY_USER_DEFAULT_SCOPES;
       default: return SCOPES;
     }

@@ -34,7 +34,7 @@ const ADMIN_PREFIXES = ['config.', 'exec.approvals.', 'wizard.', 'update.'];
 
 /** The scope a method requires; unknown methods and reserved prefixes need admin. */
 export function requiredScope(method: string): Scope {
-  const s = METHOD_SCOPES[method];
+  const s = Object.hasOwn(METHOD_SCOPES, method) ? METHOD_SCOPES[method] : undefined;
   if (s && !ADMIN_PREFIXES.some((p) => method.startsWith(p))) return s;
   return ADMIN;
 }

@@ -145,7 +145,13 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
     if (closing) return;
     if (isBinary) { log.info('binary frame refused', { connId, remote: ingress.clientIp }); close(1003, 'text frames only'); return; }
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
-    if (session) onAuthed(text); else onPreAuth(text);
+    try {
+      if (session) onAuthed(text); else onPreAuth(text);
+    } catch (err) {
+      // A bug must cost one connection, never the gateway, and never leave a socket hanging.
+      log.error('connection handler failed', { connId, remote: ingress.clientIp, err });
+      close(1011, 'internal error');
+    }
   });
   ws.on('error', (err) => {
     log.debug('socket error', { connId, remote: ingress.clientIp, err: err.message });

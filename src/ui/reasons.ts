@@ -20,7 +20,7 @@ const EXPLAIN: Record<string, [string, string]> = {
 
 export function explainRefusal(authReason: string | undefined, message: string): { what: string; fix: string; code: string } {
   const key = authReason?.startsWith('trusted_proxy_missing_header_') ? 'trusted_proxy_missing_header' : authReason ?? '';
-  const e = EXPLAIN[key];
+  const e = Object.hasOwn(EXPLAIN, key) ? EXPLAIN[key] : undefined;
   if (e) return { what: e[0], fix: e[1], code: authReason! };
   if (/origin not allowed/.test(message)) return { what: EXPLAIN.origin_not_allowed![0], fix: EXPLAIN.origin_not_allowed![1], code: 'origin_not_allowed' };
   return { what: `The gateway refused the connection: ${message}.`, fix: 'See docs/reference/auth-reasons.md for this code.', code: authReason ?? 'unknown' };
