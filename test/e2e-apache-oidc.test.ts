@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { get as httpGet } from 'node:http';
 import type { Page } from 'playwright-core';
-import { connectWs, ConnectError, type GatewayClient, type WsConnectOptions } from '../src/client/ws.js';
 import { bootGateway, SEED_GATEWAY, type TestGateway } from './fixtures/gateway.fixture.js';
+import { refused } from './fixtures/refused.fixture.js';
+import { Stack, whoAmI } from './fixtures/stack.fixture.js';
 import { freePort } from './fixtures/proxies.fixture.js';
 import { launchBrowser, type TestBrowser } from './fixtures/browser.fixture.js';
 import { startOidcIdp, type OidcIdp } from './fixtures/oidc-idp.fixture.js';
@@ -38,42 +39,8 @@ function gatewayConfig(origin: string, proxySecret: string): Record<string, unkn
   };
 }
 
-/** Starts resources in order and stops every one that started, in reverse, even after a failure. */
-class Stack {
-  private readonly stops: (() => Promise<void>)[] = [];
-  async add<T>(start: Promise<T>, stop: (v: T) => Promise<void>): Promise<T> {
-    const v = await start;
-    this.stops.push(() => stop(v));
-    return v;
-  }
-  async stopAll(): Promise<void> {
-    const errors: unknown[] = [];
-    for (const s of this.stops.splice(0).reverse()) await s().catch((e: unknown) => errors.push(e));
-    if (errors.length) throw errors[0];
-  }
-}
 
-async function refused(opts: WsConnectOptions): Promise<ConnectError> {
-  let client: GatewayClient | undefined;
-  try {
-    ({ client } = await connectWs({ timeoutMs: 5_000, ...opts }));
-  } catch (err) {
-    assert.ok(err instanceof ConnectError, `expected a ConnectError, got ${String(err)}`);
-    return err;
-  }
-  client?.close();
-  assert.fail(`connect to ${opts.url} was accepted`);
-}
 
-async function whoAmI(opts: WsConnectOptions): Promise<{ principal: string; description: string }> {
-  const { client } = await connectWs({ timeoutMs: 5_000, ...opts });
-  try {
-    const s = await client.request<{ you: { principal: string; description: string } }>('status', {}, { timeoutMs: 5_000 });
-    return { principal: s.you.principal, description: s.you.description };
-  } finally {
-    client.close();
-  }
-}
 
 /** A GET with a browser navigation's Accept and Sec-Fetch headers (fetch() would send its own Sec-Fetch-Mode: cors). */
 function pageLoad(url: string): Promise<{ status: number; location: string | undefined }> {

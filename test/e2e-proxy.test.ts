@@ -4,8 +4,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { connectWs, ConnectError, type GatewayClient, type WsConnectOptions } from '../src/client/ws.js';
+import { connectWs } from '../src/client/ws.js';
 import { bootGateway, SEED_GATEWAY, type TestGateway } from './fixtures/gateway.fixture.js';
+import { refused } from './fixtures/refused.fixture.js';
+import { Stack, whoAmI } from './fixtures/stack.fixture.js';
 import { ANON_SESSION, loginCookie, SESSION_COOKIE, startForwardAuth, type ForwardAuth } from './fixtures/forward-auth.fixture.js';
 import { freePort, startCaddy, startNginx, type RunningProxy } from './fixtures/proxies.fixture.js';
 import { launchBrowser, type TestBrowser } from './fixtures/browser.fixture.js';
@@ -44,44 +46,8 @@ function gatewayConfig(origins: string[], proxySecret?: string): Record<string, 
   };
 }
 
-/** Starts resources in order and stops every one that started, in reverse, even after a failure. */
-class Stack {
-  private readonly stops: (() => Promise<void>)[] = [];
-  async add<T>(start: Promise<T>, stop: (v: T) => Promise<void>): Promise<T> {
-    const v = await start;
-    this.stops.push(() => stop(v));
-    return v;
-  }
-  async stopAll(): Promise<void> {
-    const errors: unknown[] = [];
-    for (const s of this.stops.splice(0).reverse()) await s().catch((e: unknown) => errors.push(e));
-    if (errors.length) throw errors[0];
-  }
-}
 
-/** The connect must be refused; returns the refusal. */
-async function refused(opts: WsConnectOptions): Promise<ConnectError> {
-  let client: GatewayClient | undefined;
-  try {
-    ({ client } = await connectWs({ timeoutMs: 5_000, ...opts }));
-  } catch (err) {
-    assert.ok(err instanceof ConnectError, `expected a ConnectError, got ${String(err)}`);
-    return err;
-  }
-  client?.close();
-  assert.fail(`connect to ${opts.url} was accepted`);
-}
 
-/** Connects, asks `status` who we are, disconnects. */
-async function whoAmI(opts: WsConnectOptions): Promise<{ principal: string; description: string }> {
-  const { client } = await connectWs({ timeoutMs: 5_000, ...opts });
-  try {
-    const s = await client.request<{ you: { principal: string; description: string } }>('status', {}, { timeoutMs: 5_000 });
-    return { principal: s.you.principal, description: s.you.description };
-  } finally {
-    client.close();
-  }
-}
 
 const wsUrl = (origin: string): string => `${origin.replace(/^http/, 'ws')}/`;
 
