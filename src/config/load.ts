@@ -1,14 +1,12 @@
-// Loads configuration: find the file, parse JSON5, overlay flags and env secrets, validate
+// Loads configuration: read the file (inspect.ts), overlay flags and env secrets, validate
 // everything (collecting every problem), apply startup rules, then freeze. This directory is
 // the only place that reads process.env or config/state files.
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import JSON5 from 'json5';
+import { join } from 'node:path';
 import type { Issue } from '../protocol/schema.js';
 import { deepFreeze, type DeepReadonly } from '../util/freeze.js';
 import type { Cidr } from '../util/ip.js';
 import { EMBEDDED_DEFAULTS } from './defaults.js';
+import { inspectConfig, resolveStateDir } from './inspect.js';
 import { authModeOf, bindHostOf, isLoopbackHost } from './derive.js';
 import { ConfigError } from './errors.js';
 import { checkSlackChannel, checkStartupRules, parseTrustedProxies, type ResolvedSecret } from './rules.js';
@@ -84,44 +82,14 @@ export interface GatewayConfig {
 
 export type FrozenConfig = DeepReadonly<GatewayConfig>;
 
-export function resolveStateDir(env: LoadOptions['env'] = process.env): string {
-  return resolve(env.CLAWGATE_STATE_DIR || join(homedir(), '.clawgate'));
-}
-
-/** Parses JSON5; also accepts a bare `"gateway": {...}` fragment as pasted from an OpenClaw config. */
-export function parseConfigText(text: string, source: string): unknown {
-  try {
-    return JSON5.parse(text);
-  } catch (err) {
-    if (/^\s*(?:\/\/[^\n]*\n\s*)*["A-Za-z_$][^:]*:/.test(text)) {
-      try { return JSON5.parse(`{${text}\n}`); } catch { /* report the original error */ }
-    }
-    const msg = err instanceof Error ? err.message.replace(/^JSON5: /, '') : String(err);
-    throw new ConfigError(source, [{ path: '(file)', message: `not valid JSON5: ${msg}` }]);
-  }
-}
-
+export { parseConfigText, resolveStateDir } from './inspect.js';
 
 export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
   const env = opts.env ?? process.env;
   const stateDir = resolveStateDir(env);
-  const explicit = opts.configPath ?? env.CLAWGATE_CONFIG;
-  const path = explicit ? resolve(explicit) : join(stateDir, 'clawgate.json');
-  let input: unknown;
-  let configPath: string | null = path;
-  if (existsSync(path)) {
-    let text: string;
-    try { text = readFileSync(path, 'utf8'); } catch (err) {
-      throw new ConfigError(path, [{ path: '(file)', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
-    }
-    input = parseConfigText(text, path);
-  } else if (explicit) {
-    throw new ConfigError(path, [{ path: '(file)', message: 'file not found' }]);
-  } else {
-    input = structuredClone(EMBEDDED_DEFAULTS);
-    configPath = null;
-  }
-  const source = configPath ?? 'embedded defaults';
+  const read = inspectConfig({ configPath: opts.configPath, env });
+  const { input, source, inContainer } = read;
+  const configPath = read.path;
 
   // A file without an `agents` section gets the embedded manager/worker pair, so an
   // OpenClaw gateway section on its own is a working gateway.
@@ -153,7 +121,7 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
   const token = g.auth.token ?? envToken;
   const password = g.auth.password ?? envPassword;
   const mode: AuthMode = authModeOf(g.auth.mode, token, password);
-  const bindHost = bindHostOf(g, env.CLAWGATE_IN_CONTAINER === '1' || existsSync('/.dockerenv'));
+  const bindHost = bindHostOf(g, inContainer);
   const bindIsLoopback = isLoopbackHost(bindHost);
   const trustedProxies = parseTrustedProxies(g.trustedProxies, issues);
   try {
