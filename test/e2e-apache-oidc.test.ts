@@ -12,7 +12,7 @@ import { bootGateway, SEED_GATEWAY, type TestGateway } from './fixtures/gateway.
 import { refused } from './fixtures/refused.fixture.js';
 import { Stack, whoAmI } from './fixtures/stack.fixture.js';
 import { freePort } from './fixtures/proxies.fixture.js';
-import { launchBrowser, type TestBrowser } from './fixtures/browser.fixture.js';
+import { launchBrowser, type TestBrowser, spawnWorkerThroughUi } from './fixtures/browser.fixture.js';
 import { startOidcIdp, type OidcIdp } from './fixtures/oidc-idp.fixture.js';
 import { startApache, type RunningApache } from './fixtures/apache.fixture.js';
 
@@ -120,17 +120,7 @@ describe('Apache + mod_auth_openidc (real OIDC login) in front of the seed gatew
     const page = await signIn('me');
     try {
       await diagnosed(page, async () => {
-        await page.locator('#identity', { hasText: 'me@example.com via trusted proxy' }).waitFor();
-        assert.equal((await page.locator('#identity').textContent())?.trim(), 'Signed in as me@example.com via trusted proxy');
-        assert.equal(await page.locator('#conn').textContent(), 'connected');
-        assert.equal(await page.locator('#refusal').count(), 0);
-        await page.locator('#chat-title', { hasText: 'agent:manager:main' }).waitFor();
-
-        await page.fill('#chat-input', MANAGER_MESSAGE);
-        await page.click('#chat-form button[type=submit]');
-        await page.locator('.tool-result.ok[data-tool=sessions_spawn]').waitFor();
-        await page.locator('.tool-result.ok[data-tool=sessions_list]').waitFor();
-        assert.equal(await page.locator('.tool-result.error').count(), 0);
+        await spawnWorkerThroughUi(page, MANAGER_MESSAGE);
 
         const nested = page.locator('#sessions li[data-key="agent:manager:main"] li[data-depth="1"]');
         await nested.first().waitFor();

@@ -10,7 +10,7 @@ import { refused } from './fixtures/refused.fixture.js';
 import { Stack, whoAmI } from './fixtures/stack.fixture.js';
 import { ANON_SESSION, loginCookie, SESSION_COOKIE, startForwardAuth, type ForwardAuth } from './fixtures/forward-auth.fixture.js';
 import { freePort, startCaddy, startNginx, type RunningProxy } from './fixtures/proxies.fixture.js';
-import { launchBrowser, type TestBrowser } from './fixtures/browser.fixture.js';
+import { launchBrowser, type TestBrowser, spawnWorkerThroughUi } from './fixtures/browser.fixture.js';
 
 const AGENTS = {
   list: [
@@ -80,17 +80,7 @@ async function chatThroughProxy(proxy: RunningProxy, gw: TestGateway, screenshot
     await diagnosed({ page, proxy, gw }, async () => {
       const resp = await page.goto(`${proxy.origin}/`);
       assert.equal(resp?.status(), 200);
-      await page.locator('#identity', { hasText: 'me@example.com via trusted proxy' }).waitFor();
-      assert.equal((await page.locator('#identity').textContent())?.trim(), 'Signed in as me@example.com via trusted proxy');
-      assert.equal(await page.locator('#conn').textContent(), 'connected');
-      assert.equal(await page.locator('#refusal').count(), 0);
-      await page.locator('#chat-title', { hasText: 'agent:manager:main' }).waitFor();
-
-      await page.fill('#chat-input', MANAGER_MESSAGE);
-      await page.click('#chat-form button[type=submit]');
-      await page.locator('.tool-result.ok[data-tool=sessions_spawn]').waitFor();
-      await page.locator('.tool-result.ok[data-tool=sessions_list]').waitFor();
-      assert.equal(await page.locator('.tool-result.error').count(), 0);
+      await spawnWorkerThroughUi(page, MANAGER_MESSAGE);
       await page.locator('#transcript .msg.assistant', { hasText: 'sessions_spawn ok' }).waitFor();
 
       // The session tree: the worker's subagent session nested under the manager's.
