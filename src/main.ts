@@ -10,6 +10,7 @@ import { createLocalStrategy } from './auth/strategies/local.js';
 import { createRateLimiter } from './auth/rate-limit.js';
 import { publishLocalCredential, removeLocalCredential, type LocalEndpoint } from './config/state-files.js';
 import { createOriginGate } from './auth/origin.js';
+import { createAssertionVerifier } from './auth/assertion.js';
 import { createScopeCeiling } from './auth/scopes.js';
 import { createEventBus } from './rpc/events.js';
 import { createHelloBuilder, createPresencePublisher } from './rpc/hello.js';
@@ -151,6 +152,8 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   const channels = await createChannels(config, { dial, log });
 
   const strategy = createAuthStrategy(g.auth, now);
+  // trustedProxy.assertion: verified once per request at the edge (transport/http.ts), read by the strategy.
+  const assertion = g.auth.mode === 'trusted-proxy' && g.auth.assertion ? createAssertionVerifier(g.auth.assertion, { now }) : undefined;
   const hello = createHelloBuilder({ config, methods: router.methods, presence, version: VERSION, startedAt });
   const presenceEvents = createPresencePublisher(bus, presence);
 
@@ -184,6 +187,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   const http = createHttpGateway({
     routes,
     trustedProxies: createIpMatcher(g.trustedProxies),
+    ...(assertion ? { assertion } : {}),
     maxPreAuthPayload: g.limits.maxPreAuthPayload,
     maxPreAuthConnectionsPerIp: g.limits.maxPreAuthConnectionsPerIp,
     onConnection: (ws, ingress, release) => { handleConnection(ws, ingress, connDeps, release); },

@@ -7,7 +7,8 @@ export type Principal =
   | { kind: 'anonymous' }
   | { kind: 'token' }
   | { kind: 'password' }
-  | { kind: 'trusted-proxy'; user: string }
+  /** `groups`: from a verified assertion's groups claim, when configured (bounded, deduplicated). */
+  | { kind: 'trusted-proxy'; user: string; groups?: readonly string[] }
   | { kind: 'local' }
   | { kind: 'slack'; team: string; user: string };
 

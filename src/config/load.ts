@@ -9,8 +9,10 @@ import { EMBEDDED_DEFAULTS } from './defaults.js';
 import { inspectConfig, resolveStateDir } from './inspect.js';
 import { authModeOf, bindHostOf, isLoopbackHost } from './derive.js';
 import { ConfigError } from './errors.js';
+import { readJwksFile } from './jwks-file.js';
 import { checkSlackChannel, checkStartupRules, parseTrustedProxies, type ResolvedSecret } from './rules.js';
-import { configSchema, type AgentsSection, type AuthMode, type ModelsSection, type RawConfig } from './schema.js';
+import type { JSONWebKeySet } from 'jose';
+import { ASSERTION_ALGORITHMS, configSchema, type AgentsSection, type AuthMode, type ModelsSection, type RawConfig } from './schema.js';
 import { ensureGatewayToken, readStateToken } from './state-files.js';
 
 export interface LoadOptions {
@@ -25,17 +27,31 @@ export interface LoadOptions {
 
 export type RateLimitConfig = { maxAttempts: number; windowMs: number; lockoutMs: number; exemptLoopback: boolean };
 
+/** `trustedProxy.assertion` resolved: header lower-cased, audience a list, keys a URL or the file's parsed key set. */
+export interface AssertionSettings {
+  header: string;
+  keys: { url: string } | { jwks: JSONWebKeySet; file?: string };
+  issuer: string;
+  audience: string[];
+  userClaim: string;
+  groupsClaim?: string;
+  algorithms: (typeof ASSERTION_ALGORITHMS)[number][];
+  clockToleranceSec: number;
+}
+
 export type AuthConfig =
   | { mode: 'none' }
   | { mode: 'token'; token: string; tokenSource: 'config' | 'env' | 'generated'; rateLimit: RateLimitConfig }
   | { mode: 'password'; password: string; rateLimit: RateLimitConfig }
   | {
       mode: 'trusted-proxy';
-      /** Lower-cased header names. */
-      userHeader: string;
+      /** Lower-cased header names. userHeader is optional only with an assertion. */
+      userHeader?: string;
       requiredHeaders: string[];
       allowUsers: string[];
       proxySecret?: { header: string; value: string };
+      /** A signed identity assertion the proxy sends; the identity is its verified claim. */
+      assertion?: AssertionSettings;
       /** Lower-cased user → scope ceiling; "*" for everyone not listed. */
       identityScopes?: Record<string, string[]>;
     };
@@ -142,6 +158,7 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
     else if (value !== undefined && value.length < 16) issues.push({ path: 'gateway.auth.trustedProxy.proxySecret', message: 'the secret must be at least 16 characters' });
     if (value) proxySecret = { header: ps.header.toLowerCase(), value };
   }
+  const assertion = mode === 'trusted-proxy' && tp?.assertion ? resolveAssertion(tp.assertion, configPath, issues) : undefined;
   const models: GatewayConfig['models'] = { providers: {} };
   for (const [name, p] of Object.entries(raw.models.providers)) {
     const apiKeyValue = p.apiKey ?? (p.apiKeyEnv ? env[p.apiKeyEnv] : undefined);
@@ -161,10 +178,11 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
       if (password !== undefined) warnings.push('gateway.auth.password is ignored in trusted-proxy mode; local tools use the local credential');
       auth = {
         mode,
-        userHeader: tp!.userHeader.toLowerCase(),
+        ...(tp!.userHeader ? { userHeader: tp!.userHeader.toLowerCase() } : {}),
         requiredHeaders: tp!.requiredHeaders.map((h) => h.toLowerCase()),
         allowUsers: [...tp!.allowUsers],
         ...(proxySecret ? { proxySecret } : {}),
+        ...(assertion ? { assertion } : {}),
         identityScopes: Object.fromEntries(Object.entries(g.auth.identityScopes).map(([k, v]) => [k.toLowerCase(), [...v]])),
       };
       break;
@@ -197,6 +215,26 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
     ...(generatedToken ? { generatedToken } : {}),
   };
   return deepFreeze(cfg);
+}
+
+type RawAssertion = NonNullable<NonNullable<RawConfig['gateway']['auth']['trustedProxy']>['assertion']>;
+
+function resolveAssertion(a: RawAssertion, configPath: string | null, issues: Issue[]): AssertionSettings | undefined {
+  let keys: AssertionSettings['keys'] | undefined;
+  if (a.jwksUrl !== undefined) keys = { url: a.jwksUrl };
+  else if (a.jwksFile !== undefined) {
+    const jwks = readJwksFile(a.jwksFile, configPath, 'gateway.auth.trustedProxy.assertion.jwksFile', issues);
+    if (jwks) keys = { jwks, file: a.jwksFile };
+  }
+  if (!keys) return undefined;
+  return {
+    header: a.header.toLowerCase(), keys, issuer: a.issuer,
+    audience: typeof a.audience === 'string' ? [a.audience] : [...a.audience],
+    userClaim: a.userClaim,
+    ...(a.groupsClaim !== undefined ? { groupsClaim: a.groupsClaim } : {}),
+    algorithms: a.algorithms && a.algorithms.length > 0 ? [...new Set(a.algorithms)] : [...ASSERTION_ALGORITHMS],
+    clockToleranceSec: a.clockToleranceSec,
+  };
 }
 
 // ── channels.slack ──

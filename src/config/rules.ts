@@ -31,7 +31,8 @@ export function checkStartupRules(input: RuleInput, proxies: readonly Cidr[], is
   if (g.bind === 'custom' && !g.customBindHost) issues.push({ path: 'gateway.customBindHost', message: 'is required when bind is "custom"' });
   if (mode === 'trusted-proxy') {
     const tp = g.auth.trustedProxy;
-    if (!tp) issues.push({ path: 'gateway.auth.trustedProxy.userHeader', message: 'is required when auth.mode is "trusted-proxy" (the header your proxy sets, e.g. "x-authentik-email")' });
+    if (!tp || (!tp.userHeader && !tp.assertion)) issues.push({ path: 'gateway.auth.trustedProxy.userHeader', message: 'is required when auth.mode is "trusted-proxy" (the header your proxy sets, e.g. "x-authentik-email"), unless trustedProxy.assertion is set' });
+    if (tp?.assertion) checkAssertion(tp, issues);
     if (g.trustedProxies.length === 0) issues.push({ path: 'gateway.trustedProxies', message: 'trusted-proxy auth needs at least one trusted proxy address (the proxy that sets the identity header)' });
     else if (input.bindIsLoopback && proxies.length > 0 && !proxies.some(cidrCoversLoopback)) {
       issues.push({ path: 'gateway.trustedProxies', message: 'bind is loopback, so only a proxy on this host can reach the gateway: add "127.0.0.1" (or "::1") to trustedProxies, or bind to "lan"' });
@@ -73,6 +74,27 @@ export function checkStartupRules(input: RuleInput, proxies: readonly Cidr[], is
   for (const [name, p] of Object.entries(raw.models.providers)) {
     if (p.apiKey !== undefined && p.apiKeyEnv !== undefined) issues.push({ path: `models.providers.${name}`, message: 'set at most one of "apiKey" or "apiKeyEnv"' });
   }
+}
+
+const ASSERTION = 'gateway.auth.trustedProxy.assertion';
+
+/** trustedProxy.assertion: one key source, a JWKS URL only over https (or http on loopback), distinct header names. */
+function checkAssertion(tp: NonNullable<RawConfig['gateway']['auth']['trustedProxy']>, issues: Issue[]): void {
+  const a = tp.assertion!;
+  if ((a.jwksUrl === undefined) === (a.jwksFile === undefined)) issues.push({ path: ASSERTION, message: 'set exactly one of "jwksUrl" or "jwksFile" (where the proxy\'s public signing keys are)' });
+  if (a.jwksUrl !== undefined) {
+    let url: URL | undefined;
+    try { url = new URL(a.jwksUrl); } catch { /* reported below */ }
+    const loopback = url !== undefined && /^(?:127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/.test(url.hostname);
+    if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) {
+      issues.push({ path: `${ASSERTION}.jwksUrl`, message: 'must be an https:// URL (plain http only to this host, e.g. http://127.0.0.1:…): keys fetched over a network without TLS could be swapped; or use jwksFile' });
+    } else if (url.username || url.password) {
+      issues.push({ path: `${ASSERTION}.jwksUrl`, message: 'must not contain credentials' });
+    }
+  }
+  if (a.algorithms !== undefined && a.algorithms.length === 0) issues.push({ path: `${ASSERTION}.algorithms`, message: 'must list at least one algorithm, or be left out for all asymmetric ones' });
+  const others = [tp.userHeader, tp.proxySecret?.header].filter((h): h is string => h !== undefined).map((h) => h.toLowerCase());
+  if (others.includes(a.header.toLowerCase())) issues.push({ path: `${ASSERTION}.header`, message: 'must differ from userHeader and proxySecret.header' });
 }
 
 // ── channels.slack ──

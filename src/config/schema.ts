@@ -1,11 +1,13 @@
 // The configuration schema: OpenClaw's `gateway` keys plus clawgate's own sections.
 // Unknown keys are errors; a few OpenClaw keys clawgate does not implement are accepted
 // with a warning so an OpenClaw config still loads.
-import { arr, bool, literal, num, obj, optional, record, str, withDefault, type Infer } from '../protocol/schema.js';
+import { arr, bool, literal, num, obj, oneOf, optional, record, str, withDefault, type Infer } from '../protocol/schema.js';
 import { SCOPES } from '../protocol/scopes.js';
 
 export const AUTH_MODES = ['none', 'token', 'password', 'trusted-proxy'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
+/** JWS algorithms a signed identity assertion may use: asymmetric only (a key set never holds a shared secret; no HS*, no "none"). */
+export const ASSERTION_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
 export const BIND_MODES = ['loopback', 'lan', 'auto', 'custom'] as const;
 
 /** OpenClaw gateway keys that load but have no effect in clawgate. */
@@ -35,13 +37,26 @@ export const gatewaySchema = (onIgnored: (path: string) => void) => obj({
     token: optional(str({ min: 1 })),
     password: optional(str({ min: 1 })),
     trustedProxy: optional(obj({
-      userHeader: str({ min: 1 }),
+      /** Required unless `assertion` is set (rules.ts). */
+      userHeader: optional(str({ min: 1 })),
       requiredHeaders: withDefault(arr(headerName), () => []),
       allowUsers: withDefault(arr(str({ min: 1, max: 320 })), () => []),
       proxySecret: optional(obj({
         header: headerName,
         value: optional(str({ min: 16 })),
         env: optional(str({ min: 1, pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, patternHint: 'must be an environment variable name' })),
+      })),
+      /** A signed identity assertion (JWT) from the proxy; docs/auth.md#signed-identity-assertions. */
+      assertion: optional(obj({
+        header: headerName,
+        jwksUrl: optional(str({ min: 1, max: 2048 })),
+        jwksFile: optional(str({ min: 1, max: 4096 })),
+        issuer: str({ min: 1, max: 2048 }),
+        audience: oneOf(str({ min: 1, max: 2048 }), arr(str({ min: 1, max: 2048 }), { max: 64 })),
+        userClaim: withDefault(str({ min: 1, max: 256 }), () => 'email'),
+        groupsClaim: optional(str({ min: 1, max: 256 })),
+        algorithms: optional(arr(literal(...ASSERTION_ALGORITHMS), { max: ASSERTION_ALGORITHMS.length })),
+        clockToleranceSec: withDefault(num({ int: true, min: 0, max: 600 }), () => 30),
       })),
     }, { ignoredKeys: ['allowLoopback', 'deviceAutoApprove'], onIgnored })),
     rateLimit: withDefault(obj({

@@ -9,6 +9,11 @@ export const AUTH_REASONS = [
   'trusted_proxy_untrusted_source', 'trusted_proxy_user_missing', 'trusted_proxy_user_not_allowed',
   'trusted_proxy_missing_header', 'trusted_proxy_header_alias', 'trusted_proxy_header_duplicate',
   'trusted_proxy_user_invalid', 'trusted_proxy_secret_missing', 'trusted_proxy_secret_mismatch',
+  // trusted-proxy with a signed identity assertion (trustedProxy.assertion)
+  'trusted_proxy_assertion_missing', 'trusted_proxy_assertion_malformed', 'trusted_proxy_assertion_algorithm',
+  'trusted_proxy_assertion_key_unknown', 'trusted_proxy_assertion_signature', 'trusted_proxy_assertion_expired',
+  'trusted_proxy_assertion_not_yet_valid', 'trusted_proxy_assertion_issuer', 'trusted_proxy_assertion_audience',
+  'trusted_proxy_assertion_claims_invalid', 'trusted_proxy_assertion_user_mismatch', 'trusted_proxy_assertion_jwks_unavailable',
   // browser origin gate (every mode)
   'origin_not_allowed',
   // the local (same-host) listener

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { AssertionVerifier } from '../auth/assertion.js';
 import type { IpMatcher } from '../util/ip.js';
 import type { Logger } from '../util/log.js';
 import { attributeIngress, type Ingress } from './ingress.js';
@@ -24,6 +25,8 @@ export interface HttpServerOptions {
   /** Fallback for GET/HEAD requests no route took (the control UI), else 404. */
   readonly fallback?: HttpHandler;
   readonly trustedProxies: IpMatcher;
+  /** Verifies the proxy's signed identity assertion (trustedProxy.assertion), for trusted peers only. */
+  readonly assertion?: AssertionVerifier;
   readonly maxPreAuthPayload: number;
   readonly maxPreAuthConnectionsPerIp: number;
   /** `releasePreAuth` frees the connection's pending-handshake slot once it authenticates. */
@@ -53,6 +56,12 @@ function abortUpgrade(socket: Duplex, status: number, reason: string): void {
 
 export function createHttpGateway(opts: HttpServerOptions): HttpGateway {
   const { log } = opts;
+  /** Ingress, with the assertion verified once when the peer is a trusted proxy (others never cost a verification). */
+  const ingressOf = async (req: IncomingMessage): Promise<Ingress> => {
+    const base = attributeIngress(req, opts.trustedProxies);
+    if (!opts.assertion || !base.peerTrusted) return base;
+    return attributeIngress(req, opts.trustedProxies, await opts.assertion.verify(base.headers));
+  };
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPreAuthPayload, perMessageDeflate: false, clientTracking: true });
   const preAuth = new Map<string, number>();
   const routePaths = new Set(opts.routes.filter((r) => !r.allowUpgrade).map((r) => r.path));
@@ -62,11 +71,10 @@ export function createHttpGateway(opts: HttpServerOptions): HttpGateway {
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 5_000 }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const method = req.method ?? 'GET';
-    const ingress = attributeIngress(req, opts.trustedProxies);
     const route = opts.routes.find((r) => matches(r, method, path));
     const handler = route?.handle ?? ((method === 'GET' || method === 'HEAD') ? opts.fallback : undefined);
     if (!handler) { sendJson(res, 404, { error: 'not found' }); return; }
-    Promise.resolve(handler(req, res, ingress)).catch((err: unknown) => {
+    ingressOf(req).then((ingress) => handler(req, res, ingress)).catch((err: unknown) => {
       log.error('http handler failed', { path, err });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -77,7 +85,12 @@ export function createHttpGateway(opts: HttpServerOptions): HttpGateway {
     socket.on('error', () => socket.destroy());
     const path = (req.url ?? '/').split('?')[0]!;
     if (routePaths.has(path)) { abortUpgrade(socket, 404, 'Not Found'); return; }
-    const ingress = attributeIngress(req, opts.trustedProxies);
+    void ingressOf(req).then((ingress) => {
+      if (!socket.destroyed) upgrade(req, socket, head, ingress);
+    }, (err: unknown) => { log.error('upgrade failed', { err }); socket.destroy(); });
+  });
+
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, ingress: Ingress): void => {
     const key = ingress.clientIp;
     const open = preAuth.get(key) ?? 0;
     if (open >= opts.maxPreAuthConnectionsPerIp) {
@@ -95,7 +108,7 @@ export function createHttpGateway(opts: HttpServerOptions): HttpGateway {
     };
     socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws) => opts.onConnection(ws, ingress, release));
-  });
+  };
 
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';

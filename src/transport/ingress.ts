@@ -2,6 +2,7 @@
 // is it a trusted proxy, what forwarded evidence came with the request, and which client
 // IP the request is attributed to. Auth strategies only read this; they never re-derive it.
 import type { IncomingMessage } from 'node:http';
+import type { AssertionVerdict } from '../auth/assertion.js';
 import { isLoopbackIp, normalizeIp, type IpMatcher } from '../util/ip.js';
 
 export type IngressKind =
@@ -29,6 +30,8 @@ export interface Ingress {
   /** Header pairs in arrival order, names lower-cased, duplicates kept. */
   readonly headers: readonly (readonly [string, string])[];
   readonly userAgent: string | undefined;
+  /** The verdict on the proxy's signed identity assertion, when one is configured and the peer is trusted (verified once, at the edge). */
+  readonly assertion?: AssertionVerdict;
 }
 
 /** Header pairs from Node's rawHeaders, names lower-cased, duplicates preserved. */
@@ -55,7 +58,7 @@ export function resolveClientIp(peer: string, peerTrusted: boolean, xff: readonl
   return last;
 }
 
-export function attributeIngress(req: Pick<IncomingMessage, 'rawHeaders' | 'socket'>, trusted: IpMatcher): Ingress {
+export function attributeIngress(req: Pick<IncomingMessage, 'rawHeaders' | 'socket'>, trusted: IpMatcher, assertion?: AssertionVerdict): Ingress {
   const peer = normalizeIp(req.socket.remoteAddress)?.ip ?? 'unknown';
   const headers = headerPairs(req.rawHeaders);
   const peerIsLoopback = isLoopbackIp(peer);
@@ -80,5 +83,6 @@ export function attributeIngress(req: Pick<IncomingMessage, 'rawHeaders' | 'sock
     peer, peerIsLoopback, peerTrusted, forwarded,
     clientIp: resolveClientIp(peer, peerTrusted, xff, trusted),
     kind, origins, host, headers, userAgent,
+    ...(assertion ? { assertion } : {}),
   };
 }

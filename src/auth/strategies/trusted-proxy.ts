@@ -1,15 +1,22 @@
 // Auth mode "trusted-proxy": identity comes from a header set by a configured proxy. The
 // header counts only when the socket peer is a trusted proxy (never X-Forwarded-For), by its
 // exact name, exactly once, with a sane value, and — when proxySecret is configured — only
-// alongside the proxy's shared secret. Every check is fail-closed; there is no fallback.
+// alongside the proxy's shared secret. With an assertion configured, the identity is the
+// verified claim of the proxy's signed JWT (verified once at the edge, see auth/assertion.ts)
+// and a user header, if sent, must name the same person. Every check is fail-closed; there
+// is no fallback.
 import { secretEquals } from '../../util/secret.js';
+import type { AssertionVerdict } from '../assertion.js';
 import { allow, deny, type AuthDecision, type AuthRequest, type AuthStrategy } from '../decision.js';
 
 export interface TrustedProxyConfig {
-  userHeader: string;
+  /** Optional only with an assertion (config rules require one of the two). */
+  userHeader?: string | undefined;
   requiredHeaders: readonly string[];
   allowUsers: readonly string[];
   proxySecret?: { header: string; value: string } | undefined;
+  /** When set, identity comes from the verified assertion in this header (ingress.assertion). */
+  assertion?: { header: string } | undefined;
 }
 
 export const MAX_USER_LENGTH = 320;
@@ -24,6 +31,9 @@ const canonical = (name: string): string => name.replace(/[._]/g, '-');
 export function invalidUserValue(v: string): boolean {
   return v.length > MAX_USER_LENGTH || CONTROL.test(v) || PLACEHOLDER.test(v) || v.includes(',') || /\s/.test(v);
 }
+
+/** Whether two identity values name the same person (case-insensitive, as allowUsers compares). */
+const sameUser = (a: string, b: string): boolean => a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
 
 /** Compiles allowUsers into a predicate: exact (case-insensitive) names, or `*@domain`. */
 export function compileAllowUsers(list: readonly string[]): (user: string) => boolean {
@@ -42,12 +52,25 @@ export function compileAllowUsers(list: readonly string[]): (user: string) => bo
 }
 
 export function createTrustedProxyStrategy(cfg: TrustedProxyConfig): AuthStrategy {
-  const userHeader = cfg.userHeader.toLowerCase();
-  const userCanon = canonical(userHeader);
+  const userHeader = cfg.userHeader?.toLowerCase();
+  const userCanon = userHeader ? canonical(userHeader) : undefined;
   const secretHeader = cfg.proxySecret?.header.toLowerCase();
   const secretCanon = secretHeader ? canonical(secretHeader) : undefined;
+  const assertionHeader = cfg.assertion?.header.toLowerCase();
+  const assertionCanon = assertionHeader ? canonical(assertionHeader) : undefined;
   const required = cfg.requiredHeaders.map((h) => h.toLowerCase());
   const allowed = compileAllowUsers(cfg.allowUsers);
+
+  /** The identity from a verified assertion; a user header sent alongside must agree with it. */
+  const fromAssertion = (verdict: AssertionVerdict | undefined, headerUser: string): AuthDecision => {
+    if (!verdict) return deny('trusted_proxy_assertion_missing');
+    if (verdict.kind === 'refused') return deny(verdict.reason, verdict.header ? { header: verdict.header } : {});
+    const { user } = verdict;
+    if (invalidUserValue(user)) return deny('trusted_proxy_user_invalid');
+    if (headerUser !== '' && !sameUser(headerUser, user)) return deny('trusted_proxy_assertion_user_mismatch');
+    if (!allowed(user)) return deny('trusted_proxy_user_not_allowed');
+    return allow({ kind: 'trusted-proxy', user: user.includes('@') ? user.toLowerCase() : user, ...(verdict.groups ? { groups: verdict.groups } : {}) });
+  };
 
   return {
     mode: 'trusted-proxy',
@@ -60,9 +83,11 @@ export function createTrustedProxyStrategy(cfg: TrustedProxyConfig): AuthStrateg
       for (const [name, value] of ingress.headers) {
         if (name === userHeader) { users.push(value); continue; }
         if (name === secretHeader) { secrets.push(value); continue; }
+        if (name === assertionHeader) continue;
         const c = canonical(name);
         if (c === userCanon) return deny('trusted_proxy_header_alias', { header: name });
         if (c === secretCanon) return deny('trusted_proxy_header_alias', { header: name });
+        if (c === assertionCanon) return deny('trusted_proxy_header_alias', { header: name });
       }
 
       if (cfg.proxySecret) {
@@ -76,6 +101,7 @@ export function createTrustedProxyStrategy(cfg: TrustedProxyConfig): AuthStrateg
       }
 
       if (users.length > 1) return deny('trusted_proxy_header_duplicate', { header: userHeader });
+      if (cfg.assertion) return fromAssertion(ingress.assertion, users[0]?.trim() ?? '');
       const user = users[0]?.trim() ?? '';
       if (user === '') return deny('trusted_proxy_user_missing');
       if (invalidUserValue(user)) return deny('trusted_proxy_user_invalid');
