@@ -57,6 +57,8 @@ export function systemMethods(s: MethodServices, extra: HealthSource = {}): Meth
             role: ctx.role,
             scopes: [...ctx.scopes],
             client: ctx.client,
+            // From a verified assertion's groupsClaim (docs/auth.md#signed-identity-assertions).
+            ...(ctx.principal.kind === 'trusted-proxy' && ctx.principal.groups ? { groups: [...ctx.principal.groups] } : {}),
             ...(ctx.delegation ? { actingFor: ctx.delegation.actingFor } : {}),
           },
           health: health(),
