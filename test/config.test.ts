@@ -262,7 +262,7 @@ describe('the returned config', () => {
 
   it('freezes agent entries loaded from the embedded defaults', () => {
     const cfg = loadConfig({ env: { CLAWGATE_STATE_DIR: tempDir() } });
-    assert.ok(Object.isFrozen(cfg.agents.list[0]!.tools.allow));
+    assert.ok(Object.isFrozen(cfg.agents.list[0]!.tools!.allow));
     assert.throws(() => { (cfg.agents.list[0]!.subagents.allowAgents as string[]).push('x'); }, TypeError);
   });
 });

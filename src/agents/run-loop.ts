@@ -12,7 +12,8 @@ import type { RunRow, Store } from '../store/types.js';
 import type { Logger } from '../util/log.js';
 import type { ResolvedModel } from './models/index.js';
 import type { ChatMessage, ToolCall } from './models/types.js';
-import type { AgentConfig } from './policy.js';
+import { allowedToolNames, type AgentConfig } from './policy.js';
+import { parseSessionKey } from './session-keys.js';
 import { ToolError, type ToolDef } from './tools/types.js';
 
 export interface RunOutcome { status: 'ok' | 'error' | 'aborted' | 'interrupted' | 'timeout'; reply: string; error?: string | undefined }
@@ -76,7 +77,8 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
 
   const timeout = AbortSignal.timeout(ctx.timeoutMs);
   const signal = AbortSignal.any([ctx.signal, timeout]);
-  const allowed = ctx.tools.filter((t) => ctx.agent.tools.allow.includes(t.name));
+  const names = allowedToolNames(ctx.config, ctx.agent, ctx.tools.map((t) => t.name), parseSessionKey(run.sessionKey)?.kind === 'subagent');
+  const allowed = ctx.tools.filter((t) => names.includes(t.name));
   const caller: CallerContext = {
     connId: `internal:${run.runId}`, principal: ctx.delegation.principal, role: 'operator',
     scopes: toolScopes(ctx.scopes, allowed), client: { id: 'gateway-client', mode: 'backend', version: 'internal' }, delegation: ctx.delegation,

@@ -99,7 +99,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       if (parent) {
         // A delegation is only as good as its run: once the run ended, nothing may act for it.
         if (!live.has(parent.runId)) throw new RpcError('FORBIDDEN', `run ${parent.runId} has ended; it cannot start more work`, { details: { code: 'TOOL_DENIED' } });
-        checkDelegatedRun(config, store, parent, agentId, activeSubagents);
+        checkDelegatedRun(config, store, parent, agentId, activeSubagents, existingSession !== undefined);
       }
       const actingFor = parent?.actingFor ?? principalId(caller.principal);
       const depth = parent ? parent.depth + 1 : 0;

@@ -12,7 +12,7 @@ import { ConfigError } from './errors.js';
 import { readJwksFile } from './jwks-file.js';
 import { checkSlackChannel, checkStartupRules, parseTrustedProxies, type ResolvedSecret } from './rules.js';
 import type { JSONWebKeySet } from 'jose';
-import { ASSERTION_ALGORITHMS, configSchema, type AgentsSection, type AuthMode, type ModelsSection, type RawConfig } from './schema.js';
+import { ASSERTION_ALGORITHMS, configSchema, type AgentsSection, type AuthMode, type ModelsSection, type RawConfig, type ToolsSection } from './schema.js';
 import { ensureGatewayToken, readStateToken } from './state-files.js';
 
 export interface LoadOptions {
@@ -87,6 +87,8 @@ export interface GatewayConfig {
     metrics: RawConfig['gateway']['metrics'];
   };
   agents: AgentsSection;
+  /** OpenClaw's tool policy (docs/agents.md#tool-policy). */
+  tools: ToolsSection;
   models: { providers: Record<string, ModelsSection['providers'][string] & { apiKeyValue?: string }> };
   channels: { slack?: SlackConfig };
   logging: RawConfig['logging'];
@@ -208,6 +210,7 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
       metrics: g.metrics,
     },
     agents: raw.agents,
+    tools: raw.tools,
     models,
     channels: slack ? { slack } : {},
     logging: raw.logging,

@@ -68,9 +68,17 @@ export function checkStartupRules(input: RuleInput, proxies: readonly Cidr[], is
     if (ids.has(a.id)) issues.push({ path: `agents.list[${i}].id`, message: `duplicate agent id "${a.id}"` });
     ids.add(a.id);
   });
-  raw.agents.list.forEach((a, i) => a.subagents.allowAgents.forEach((t, j) => {
-    if (t !== '*' && !raw.agents.list.some((b) => b.id === t)) issues.push({ path: `agents.list[${i}].subagents.allowAgents[${j}]`, message: `no agent with id "${t}"` });
-  }));
+  const checkTargets = (list: readonly string[] | undefined, path: string) => list?.forEach((t, j) => {
+    if (t !== '*' && !raw.agents.list.some((b) => b.id === t)) issues.push({ path: `${path}[${j}]`, message: `no agent with id "${t}"` });
+  });
+  checkTargets(raw.agents.defaults.subagents.allowAgents, 'agents.defaults.subagents.allowAgents');
+  raw.agents.list.forEach((a, i) => checkTargets(a.subagents.allowAgents, `agents.list[${i}].subagents.allowAgents`));
+  // OpenClaw refuses `allow` and `alsoAllow` in one scope: merge them, or use profile + alsoAllow.
+  const checkScope = (t: { allow?: unknown; alsoAllow?: unknown } | undefined, path: string) => {
+    if (t?.allow !== undefined && t.alsoAllow !== undefined) issues.push({ path: `${path}.alsoAllow`, message: 'set either "allow" or "alsoAllow", not both (merge alsoAllow into allow, or use profile + alsoAllow)' });
+  };
+  checkScope(raw.tools, 'tools');
+  raw.agents.list.forEach((a, i) => checkScope(a.tools, `agents.list[${i}].tools`));
   for (const [name, p] of Object.entries(raw.models.providers)) {
     if (p.apiKey !== undefined && p.apiKeyEnv !== undefined) issues.push({ path: `models.providers.${name}`, message: 'set at most one of "apiKey" or "apiKeyEnv"' });
   }

@@ -15,7 +15,7 @@ const IGNORED_GATEWAY_KEYS = ['remote', 'tailscale', 'reload', 'http', 'nodes', 
 /** OpenClaw top-level sections that load but have no effect in clawgate. */
 export const IGNORED_TOP_LEVEL_KEYS = [
   '$schema', 'meta', 'wizard', 'update', 'browser', 'ui', 'skills', 'plugins', 'hooks', 'messages', 'commands',
-  'session', 'cron', 'tools', 'env', 'diagnostics', 'auth', 'bindings', 'broadcast', 'audio', 'talk',
+  'session', 'cron', 'env', 'diagnostics', 'auth', 'bindings', 'broadcast', 'audio', 'talk',
   'approvals', 'discovery', 'canvasHost', 'web', 'nodeHost', 'memory',
 ];
 
@@ -88,12 +88,37 @@ export const gatewaySchema = (onIgnored: (path: string) => void) => obj({
 const agentId = str({ min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/, patternHint: 'must be lowercase letters, digits, "-" or "_"' });
 
 export const subagentLimitsSchema = obj({
+  /** OpenClaw's default `allowAgents` for agents that set none (default: only themselves). */
+  allowAgents: optional(arr(str({ min: 1 }))),
   maxDepth: withDefault(num({ int: true, min: 0, max: 16 }), () => 2),
   maxChildrenPerRun: withDefault(num({ int: true, min: 0, max: 100 }), () => 5),
   maxConcurrent: withDefault(num({ int: true, min: 1, max: 1000 }), () => 8),
 });
 
-export const agentsSchema = obj({
+/** OpenClaw's tool profiles (`tools.profile`). */
+export const TOOL_PROFILES = ['minimal', 'coding', 'messaging', 'full'] as const;
+
+// ── tool policy (OpenClaw's `tools` and `agents.list[].tools`; semantics in agents/tool-policy.ts) ──
+const toolEntries = arr(str({ min: 1, max: 200 }));
+/** OpenClaw tool-policy keys that load but have no effect (clawgate has none of those tools). */
+const IGNORED_TOOL_POLICY_KEYS = ['byProvider', 'toolsBySender', 'elevated', 'sandbox', 'codeMode', 'exec', 'web', 'media', 'loopDetection', 'updatePlan', 'github', 'sessions_spawn'];
+export const toolPolicySchema = (onIgnored: (path: string) => void) => obj({
+  profile: optional(literal(...TOOL_PROFILES)),
+  allow: optional(toolEntries),
+  alsoAllow: optional(toolEntries),
+  deny: optional(toolEntries),
+}, { ignoredKeys: IGNORED_TOOL_POLICY_KEYS, onIgnored });
+
+export const toolsSchema = (onIgnored: (path: string) => void) => obj({
+  profile: optional(literal(...TOOL_PROFILES)),
+  allow: optional(toolEntries),
+  alsoAllow: optional(toolEntries),
+  deny: optional(toolEntries),
+  agentToAgent: optional(obj({ enabled: optional(bool()), allow: optional(arr(str({ max: 64 }))) })),
+  subagents: optional(obj({ tools: optional(obj({ allow: optional(toolEntries), deny: optional(toolEntries) })) }, { ignoredKeys: ['model'], onIgnored })),
+}, { ignoredKeys: [...IGNORED_TOOL_POLICY_KEYS, 'sessions'], onIgnored });
+
+export const agentsSchema = (onIgnored: (path: string) => void) => obj({
   defaults: withDefault(obj({
     model: withDefault(str({ min: 1 }), () => 'scripted'),
     timeoutMs: withDefault(positiveInt(), () => 600_000),
@@ -105,8 +130,8 @@ export const agentsSchema = obj({
     default: optional(bool()),
     model: optional(str({ min: 1 })),
     systemPrompt: optional(str({ max: 100_000 })),
-    tools: withDefault(obj({ allow: withDefault(arr(str({ min: 1 })), () => []) }), () => ({ allow: [] })),
-    subagents: withDefault(obj({ allowAgents: withDefault(arr(str({ min: 1 })), () => []) }), () => ({ allowAgents: [] })),
+    tools: optional(toolPolicySchema(onIgnored)),
+    subagents: withDefault(obj({ allowAgents: optional(arr(str({ min: 1 }))) }), () => ({})),
   })), () => []),
 });
 
@@ -148,7 +173,8 @@ export const loggingSchema = obj({
 
 export const configSchema = (onIgnored: (path: string) => void) => obj({
   gateway: withDefault(gatewaySchema(onIgnored), () => gatewaySchema(onIgnored).check({}, 'gateway', [])),
-  agents: withDefault(agentsSchema, () => agentsSchema.check({}, 'agents', [])),
+  agents: withDefault(agentsSchema(onIgnored), () => agentsSchema(onIgnored).check({}, 'agents', [])),
+  tools: withDefault(toolsSchema(onIgnored), () => ({})),
   models: withDefault(modelsSchema, () => ({ providers: {} })),
   channels: withDefault(channelsSchema, () => ({})),
   logging: withDefault(loggingSchema, () => ({ level: 'info' as const, format: 'auto' as const })),
@@ -159,3 +185,4 @@ export type GatewaySection = RawConfig['gateway'];
 export type AgentsSection = RawConfig['agents'];
 export type AgentConfig = AgentsSection['list'][number];
 export type ModelsSection = RawConfig['models'];
+export type ToolsSection = RawConfig['tools'];
