@@ -22,6 +22,7 @@ import { refused } from './fixtures/refused.fixture.js';
 import { bootGateway, SEED_GATEWAY, type TestGateway } from './fixtures/gateway.fixture.js';
 import { startFakeOpenAi, type FakeOpenAi } from './fixtures/fake-openai.fixture.js';
 import { connectParams, openRaw } from './fixtures/raw-ws.fixture.js';
+import { serveJwks, signAssertion, signingKey } from './fixtures/jwks.fixture.js';
 import { clientTextFrame, httpStatus, openTcp, rawConnect, serverFrames, until, upgradeRequest, type RawTcp } from './fixtures/raw-tcp.fixture.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -654,6 +655,44 @@ describe('attack: secrets in logs', () => {
         }
       }
     } finally { await tokenGw.stop(); await proxyGw.stop(); await pwGw.stop(); await fake.close(); }
+  });
+});
+
+describe('attack: forged identity assertions', () => {
+  it('forged identity assertions: on the proxy address and with the proxy secret, no self-signed, unsigned, key-confused, foreign, doubled, disagreeing or stale token names anyone, and made-up key ids cost no fetches', async () => {
+    const PROXY_SECRET = 'proxy-secret-assertion-0123456789';
+    const HEADER = 'x-clawgate-assertion';
+    const key = await signingKey('proxy-key', 'ES256');
+    const jwks = await serveJwks([key.jwk]);
+    const claims = { iss: 'https://proxy.example.com', aud: 'clawgate', email: 'me@example.com' };
+    const gw = await bootGateway({ gateway: { bind: 'loopback', trustedProxies: ['127.0.0.1'], auth: { mode: 'trusted-proxy', trustedProxy: {
+      userHeader: 'x-authentik-email', allowUsers: ['*@example.com'], proxySecret: { header: 'x-proxy-secret', value: PROXY_SECRET },
+      assertion: { header: HEADER, jwksUrl: jwks.url, issuer: claims.iss, audience: claims.aud },
+    } } } });
+    try {
+      // The attacker is a local process: it connects from 127.0.0.1 and (worst case) knows the proxy secret.
+      const local = (headers: Record<string, string | string[]>) => refused({ url: gw.url, headers: { 'x-proxy-secret': PROXY_SECRET, ...headers } });
+      const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const exp = Math.floor(Date.now() / 1000) + 300;
+      const genuine = await signAssertion(key, claims);
+      const attempts: [Record<string, string | string[]>, string][] = [
+        [{ 'x-authentik-email': 'boss@example.com' }, 'trusted_proxy_assertion_missing'],
+        [{ [HEADER]: await signAssertion(await signingKey('proxy-key', 'ES256'), { ...claims, email: 'boss@example.com' }) }, 'trusted_proxy_assertion_signature'],
+        [{ [HEADER]: `${b64({ alg: 'none', kid: 'proxy-key' })}.${b64({ ...claims, email: 'boss@example.com', exp })}.` }, 'trusted_proxy_assertion_malformed'],
+        [{ [HEADER]: `${b64({ alg: 'none', kid: 'proxy-key' })}.${b64({ ...claims, email: 'boss@example.com', exp })}.AA` }, 'trusted_proxy_assertion_algorithm'],
+        [{ [HEADER]: await signAssertion({ ...key, alg: 'HS256', privateKey: new TextEncoder().encode(JSON.stringify(key.jwk)) as never }, { ...claims, email: 'boss@example.com' }) }, 'trusted_proxy_assertion_algorithm'],
+        [{ [HEADER]: await signAssertion(key, { ...claims, aud: 'grafana', email: 'boss@example.com' }) }, 'trusted_proxy_assertion_audience'],
+        [{ [HEADER]: [genuine, await signAssertion(key, { ...claims, email: 'boss@example.com' })] }, 'trusted_proxy_header_duplicate'],
+        [{ [HEADER]: genuine, 'x-authentik-email': 'boss@example.com' }, 'trusted_proxy_assertion_user_mismatch'],
+        [{ [HEADER]: await signAssertion(key, { ...claims, iat: exp - 7500, exp: exp - 7200 }) }, 'trusted_proxy_assertion_expired'],
+      ];
+      for (const [headers, reason] of attempts) assertUnauthorized(await local(headers), reason);
+      const fetchesBefore = jwks.fetches;
+      for (let i = 0; i < 30; i++) assertUnauthorized(await local({ [HEADER]: await signAssertion(key, claims, { kid: `made-up-${i}` }) }), 'trusted_proxy_assertion_key_unknown');
+      assert.ok(jwks.fetches - fetchesBefore <= 1, `30 made-up key ids caused ${jwks.fetches - fetchesBefore} JWKS fetches`);
+      assert.equal((await you({ url: gw.url, headers: { 'x-proxy-secret': PROXY_SECRET, [HEADER]: genuine } })).principal, 'trusted-proxy:me@example.com');
+      assert.ok(!gw.logs.some((l) => l.includes('boss@example.com')), 'no forged identity reached a log line as a principal');
+    } finally { await gw.stop(); await jwks.close(); }
   });
 });
 

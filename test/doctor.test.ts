@@ -52,6 +52,13 @@ describe('doctor findings', () => {
     assert.deepEqual(findings, []);
   });
 
+  it('loopback-proxy-without-secret: recommends a signed assertion too, and is gone once one is configured', () => {
+    const f = expectFinding(audit(seed()), 'loopback-proxy-without-secret', 'warn', 'gateway.auth.trustedProxy.assertion');
+    assert.match(f.fix, /docs\/deploy\/signed-assertions\.md/);
+    const findings = audit(seedAuth({ assertion: { header: 'cf-access-jwt-assertion', jwksUrl: 'https://myteam.cloudflareaccess.com/cdn-cgi/access/certs', issuer: 'https://myteam.cloudflareaccess.com', audience: 'aud-tag' } }));
+    assert.deepEqual(findings, []);
+  });
+
   it('allow-users-empty: warns that anyone the proxy vouches for is admitted', () => {
     expectFinding(audit(seedAuth({ allowUsers: [] })), 'allow-users-empty', 'warn', 'gateway.auth.trustedProxy.allowUsers');
   });

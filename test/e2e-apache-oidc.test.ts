@@ -8,13 +8,16 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { get as httpGet } from 'node:http';
 import type { Page } from 'playwright-core';
-import { bootGateway, SEED_GATEWAY, type TestGateway } from './fixtures/gateway.fixture.js';
+import { bootGateway, type TestGateway } from './fixtures/gateway.fixture.js';
 import { refused } from './fixtures/refused.fixture.js';
 import { Stack, whoAmI } from './fixtures/stack.fixture.js';
 import { freePort } from './fixtures/proxies.fixture.js';
 import { launchBrowser, type TestBrowser, spawnWorkerThroughUi } from './fixtures/browser.fixture.js';
 import { startOidcIdp, type OidcIdp } from './fixtures/oidc-idp.fixture.js';
-import { startApache, type RunningApache } from './fixtures/apache.fixture.js';
+import { APACHE_DOC, APACHE_DOC_VALUES, startApache, type RunningApache } from './fixtures/apache.fixture.js';
+import { documentedConfig, substitute } from './fixtures/proxies.fixture.js';
+import { signAssertion, signingKey } from './fixtures/jwks.fixture.js';
+import { parseConfigText } from '../src/config/load.js';
 
 const AGENTS = {
   list: [
@@ -30,13 +33,17 @@ const TEST_TIMEOUT = 20_000;
 const randomSecret = (): string => randomBytes(24).toString('base64url');
 const wsUrl = (origin: string): string => `${origin.replace(/^http/, 'ws')}/`;
 
-function gatewayConfig(origin: string, proxySecret: string): Record<string, unknown> {
-  return {
-    ...SEED_GATEWAY,
-    port: 0,
-    controlUi: { ...SEED_GATEWAY.controlUi, allowedOrigins: [...SEED_GATEWAY.controlUi.allowedOrigins, origin] },
-    auth: { ...SEED_GATEWAY.auth, trustedProxy: { ...SEED_GATEWAY.auth.trustedProxy, proxySecret: { header: SECRET_HEADER, value: proxySecret } } },
-  };
+const ID_TOKEN_HEADER = 'x-clawgate-id-token';
+
+/** The gateway block documented in the Apache guide, with the IdP's URLs and the public origin replaced. */
+function gatewayConfig(origin: string, idp: OidcIdp): Record<string, unknown> {
+  const doc = documentedConfig(APACHE_DOC, 'gateway');
+  const text = substitute(doc, `docs/deploy/${APACHE_DOC}`, [
+    ['https://authentik.example.com/application/o/clawgate/jwks/', idp.jwksUrl],
+    ['https://authentik.example.com/application/o/clawgate/', idp.issuer],
+    [APACHE_DOC_VALUES.publicOrigin, origin],
+  ]);
+  return parseConfigText(text, `docs/deploy/${APACHE_DOC}`) as Record<string, unknown>;
 }
 
 
@@ -60,13 +67,16 @@ describe('Apache + mod_auth_openidc (real OIDC login) in front of the seed gatew
   let idp: OidcIdp;
   let apache: RunningApache;
   let browser: TestBrowser;
+  let secret: string;
 
   before(async () => {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     const proxySecret = randomSecret();
     idp = await stack.add(startOidcIdp({ redirectUri: `${origin}/oauth2callback` }), (i) => i.close());
-    gw = await stack.add(bootGateway({ gateway: gatewayConfig(origin, proxySecret), agents: AGENTS }), (g) => g.stop());
+    const doc = gatewayConfig(origin, idp);
+    gw = await stack.add(bootGateway({ ...doc, agents: AGENTS }, { env: { CLAWGATE_PROXY_SECRET: proxySecret } }), (g) => g.stop());
+    secret = proxySecret;
     apache = await stack.add(startApache({
       port, gatewayPort: gw.port, metadataUrl: idp.metadataUrl, clientSecret: idp.clientSecret, proxySecret, passphrase: randomSecret(),
     }), (a) => a.stop());
@@ -193,5 +203,14 @@ describe('Apache + mod_auth_openidc (real OIDC login) in front of the seed gatew
       await page.close();
     }
     assert.ok(gw.logs.some((l) => l.includes('trusted_proxy_user_not_allowed') && l.includes('openclaw-control-ui')), 'the refusal of the UI is logged');
+  });
+  it('the identity is the IdP\'s verified ID token: a local process with the proxy secret but no IdP-signed token is refused', { timeout: TEST_TIMEOUT }, async () => {
+    assert.ok(idp.jwksFetches() >= 1, 'the gateway fetched the IdP\'s JWKS to verify the ID token');
+    const local = { url: gw.url, headers: { 'x-authentik-email': 'me@example.com', [SECRET_HEADER]: secret } };
+    assert.equal((await refused(local)).authReason, 'trusted_proxy_assertion_missing');
+    // A token made like the IdP's (its kid, its alg, its claims), signed with another key.
+    const { keys } = await (await fetch(idp.jwksUrl)).json() as { keys: { kid: string; alg?: string }[] };
+    const selfMade = await signAssertion(await signingKey(keys[0]!.kid, keys[0]!.alg ?? 'RS256'), { iss: idp.issuer, aud: 'clawgate', email: 'me@example.com' });
+    assert.equal((await refused({ ...local, headers: { ...local.headers, [ID_TOKEN_HEADER]: selfMade } })).authReason, 'trusted_proxy_assertion_signature');
   });
 });

@@ -146,14 +146,15 @@ const proxyReach: Audit = (f) => {
  * in the pod or network namespace, plus anything tunnelled in (ssh -L, port-forwards).
  */
 const loopbackProxyWithoutSecret: Audit = (f) => {
-  if (f.mode !== 'trusted-proxy' || f.g.auth.trustedProxy?.proxySecret) return undefined;
+  // A signed assertion proves the proxy (and the person) as well as a shared secret does.
+  if (f.mode !== 'trusted-proxy' || f.g.auth.trustedProxy?.proxySecret || f.g.auth.trustedProxy?.assertion) return undefined;
   const loop = f.proxies.filter((c) => cidrCoversLoopback(c) && !tooWide(c));
   if (loop.length === 0) return undefined;
   const extra = f.bindIsLoopback ? '' : ` The gateway also listens on ${f.bindHost}, where "loopback" typically includes every container sharing its network namespace and anything tunnelled in.`;
   return { id: 'loopback-proxy-without-secret', severity: f.bindIsLoopback ? 'warn' : 'critical', key: 'gateway.auth.trustedProxy.proxySecret',
-    title: 'A loopback address is a trusted proxy and no proxy secret is required',
+    title: 'A loopback address is a trusted proxy and neither a signed assertion nor a proxy secret is required',
     detail: `gateway.trustedProxies trusts ${list(loop)}, so any local process can connect from loopback, set ${userHeaderOf(f)} to an allowed user, and act as that person.${extra}`,
-    fix: 'Set gateway.auth.trustedProxy.proxySecret ({ header, env }) and have the proxy send that header, or remove the loopback entry from gateway.trustedProxies if the proxy is on another host.' };
+    fix: 'Verify the proxy\'s signed identity token with gateway.auth.trustedProxy.assertion (Pomerium, Cloudflare Access, authentik, Apache mod_auth_openidc: see docs/deploy/signed-assertions.md), or set gateway.auth.trustedProxy.proxySecret ({ header, env }) and have the proxy send that header; or remove the loopback entry from gateway.trustedProxies if the proxy is on another host.' };
 };
 
 const proxySecretUnavailable: Audit = (f) => {
