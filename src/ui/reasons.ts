@@ -15,6 +15,18 @@ const EXPLAIN: Record<string, [string, string]> = {
   trusted_proxy_user_invalid: ['The identity the proxy sent is malformed.', 'Check the proxy sets a plain email or user name (no placeholders, commas or spaces).'],
   trusted_proxy_secret_missing: ['The proxy did not prove itself with the shared proxy secret.', 'Configure the proxy to send the header in gateway.auth.trustedProxy.proxySecret.'],
   trusted_proxy_secret_mismatch: ['The proxy sent the wrong proxy secret.', 'Make the proxy\'s secret match gateway.auth.trustedProxy.proxySecret.'],
+  trusted_proxy_assertion_missing: ['The login proxy did not send its signed identity token.', 'Open the UI through your login proxy, and check that it sends the token in the header named in gateway.auth.trustedProxy.assertion.header.'],
+  trusted_proxy_assertion_malformed: ['The identity token from the login proxy is not a valid JWT.', 'Check that gateway.auth.trustedProxy.assertion.header names the header carrying the JWT itself.'],
+  trusted_proxy_assertion_algorithm: ['The identity token is signed with an algorithm this gateway does not accept.', 'Make the proxy or IdP sign with an asymmetric key (RS256, ES256, EdDSA), or adjust gateway.auth.trustedProxy.assertion.algorithms.'],
+  trusted_proxy_assertion_key_unknown: ['The identity token is signed by a key the gateway does not know.', 'Point gateway.auth.trustedProxy.assertion.jwksUrl (or jwksFile) at the key set of the issuer that signs these tokens.'],
+  trusted_proxy_assertion_signature: ['The identity token\'s signature is not valid: it was altered or not made by the login proxy.', 'Open the UI through your login proxy; an operator should find who sends this token.'],
+  trusted_proxy_assertion_expired: ['Your sign-in has expired.', 'Reload the page to sign in again. If this repeats at once, check the clocks of the proxy and the gateway.'],
+  trusted_proxy_assertion_not_yet_valid: ['Your identity token is not valid yet (the clocks disagree).', 'Check the clocks of the proxy and the gateway (NTP).'],
+  trusted_proxy_assertion_issuer: ['The identity token comes from an issuer this gateway does not trust.', 'Set gateway.auth.trustedProxy.assertion.issuer to the issuer the proxy uses.'],
+  trusted_proxy_assertion_audience: ['The identity token was made for another application.', 'Set gateway.auth.trustedProxy.assertion.audience to this application\'s audience.'],
+  trusted_proxy_assertion_claims_invalid: ['The identity token does not say who you are in a usable way.', 'Make the IdP include the claim named in gateway.auth.trustedProxy.assertion.userClaim (default email).'],
+  trusted_proxy_assertion_user_mismatch: ['The proxy\'s identity header and its signed token name different people.', 'Make the proxy derive both from the same login.'],
+  trusted_proxy_assertion_jwks_unavailable: ['The gateway could not fetch the keys to check your identity token.', 'An operator should check that the gateway host can reach gateway.auth.trustedProxy.assertion.jwksUrl.'],
   origin_not_allowed: ['This page was opened from an address the gateway does not allow.', 'Add this page\'s origin to gateway.controlUi.allowedOrigins, or open the UI from the gateway host.'],
 };
 
