@@ -113,6 +113,19 @@ async function startLocalListener(stateDir: string, deps: ConnectionDeps, routes
 
 export { validateAgentsConfig };
 
+/** Times every dispatch (socket and in-process callers alike) for the RPC latency histogram. */
+function timedRouter(inner: Router, observe: (method: string, ok: boolean, seconds: number) => void): Router {
+  return {
+    methods: inner.methods,
+    async dispatch(ctx, frame) {
+      const t0 = performance.now();
+      const r = await inner.dispatch(ctx, frame);
+      observe(frame.method, r.ok, (performance.now() - t0) / 1000);
+      return r;
+    },
+  };
+}
+
 export async function startGateway(config: FrozenConfig, opts: StartOptions = {}): Promise<GatewayHandle> {
   const log = opts.log ?? createLogger({ level: config.logging.level, format: config.logging.format, secrets: configuredSecrets(config) });
   for (const s of configuredSecrets(config)) log.addSecret(s);
@@ -124,7 +137,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   let connections = 0;
   let boundPort = config.gateway.port;
   // metrics (docs/metrics.md): fed by handshake decisions (connDeps) and the bus's agent events
-  const metrics = createGatewayMetrics({ startedAt, connections: () => connections, toolNames: BUILTIN_TOOL_NAMES });
+  const metrics = createGatewayMetrics({ startedAt, connections: () => connections, toolNames: BUILTIN_TOOL_NAMES, methodNames: () => router?.methods ?? [] });
   bus.subscribe({ connId: 'internal:metrics', scopes: ['operator.admin'], deliver: metrics.observe });
 
   const services: MethodServices = {
@@ -147,7 +160,7 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
     ...systemMethods(services, { sections: () => ({ sessions: { path: join(config.stateDir, 'clawgate.db'), count: store.countSessions(), active: runs.activeCount }, ...channels.health() }) }),
     ...agentsMethods(services), ...sessionsMethods(services, runs, store), ...agentMethods(runs), ...chatMethods(runs, store),
   ];
-  router = createRouter(methods, log);
+  router = timedRouter(createRouter(methods, log), metrics.rpc);
   // Channels start once the gateway listens and stop first on close.
   const channels = await createChannels(config, { dial, log });
 

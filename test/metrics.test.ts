@@ -79,6 +79,14 @@ describe('GET /metrics in token mode', () => {
     const uptime = s.get('clawgate_uptime_seconds');
     s.delete('clawgate_uptime_seconds');
     assert.ok(uptime !== undefined && uptime >= 0 && uptime < 120, `uptime ${uptime}`);
+    // Latency histograms: one handshake observation per auth decision, one RPC per request.
+    assert.equal(s.get('clawgate_handshake_duration_seconds_count{result="allow"}'), 2);
+    assert.equal(s.get('clawgate_handshake_duration_seconds_count{result="deny"}'), 2);
+    assert.equal(s.get('clawgate_rpc_duration_seconds_count{method="agent",result="ok"}'), 1);
+    // The tool's in-process sessions.list call is timed too (same router).
+    assert.equal(s.get('clawgate_rpc_duration_seconds_count{method="sessions.list",result="ok"}'), 1);
+    assert.equal(s.get('clawgate_rpc_duration_seconds_bucket{le="+Inf",method="agent",result="ok"}'), 1);
+    for (const k of [...s.keys()]) if (k.startsWith('clawgate_handshake_duration_seconds') || k.startsWith('clawgate_rpc_duration_seconds')) s.delete(k);
     assert.deepEqual(Object.fromEntries(s), {
       'clawgate_connections': 1,
       'clawgate_auth_decisions_total{result="allow",reason="token"}': 2,
@@ -95,6 +103,7 @@ describe('GET /metrics in token mode', () => {
     for (const [name, type] of [
       ['clawgate_connections', 'gauge'], ['clawgate_auth_decisions_total', 'counter'], ['clawgate_runs_total', 'counter'],
       ['clawgate_runs_active', 'gauge'], ['clawgate_tool_calls_total', 'counter'], ['clawgate_uptime_seconds', 'gauge'],
+      ['clawgate_handshake_duration_seconds', 'histogram'], ['clawgate_rpc_duration_seconds', 'histogram'],
     ]) {
       assert.match(text, new RegExp(`^# HELP ${name} \\S.*\\n# TYPE ${name} ${type}$`, 'm'));
     }

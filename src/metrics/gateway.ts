@@ -1,6 +1,8 @@
-// The gateway's metric set (docs/metrics.md): connections, auth decisions, runs and tool
-// calls. Fed by two plain callbacks — one per handshake decision, one per bus event — so
-// nothing else imports this folder's types. Every label value comes from a bounded set.
+// The gateway's metric set (docs/metrics.md): connections, auth decisions, runs, tool calls,
+// and handshake and RPC latencies. Fed by plain callbacks — one per handshake decision, one per
+// bus event, one per dispatched request — so nothing else imports this folder's types. Every
+// label value comes from a bounded set. Another component adds its own metrics through
+// `registry` (counter, gauge, histogram).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PROMETHEUS_CONTENT_TYPE, createRegistry, type Registry } from './registry.js';
 
@@ -8,6 +10,8 @@ export const RUN_STATUSES = ['ok', 'error', 'aborted', 'interrupted', 'timeout']
 export type RunStatus = (typeof RUN_STATUSES)[number];
 /** The `tool` label for a name the gateway does not know (model output is not a bounded set). */
 export const UNKNOWN_TOOL_LABEL = 'unknown';
+/** The `method` label for a method name the gateway does not serve (caller input is not a bounded set). */
+export const UNKNOWN_METHOD_LABEL = 'unknown';
 
 export interface GatewayMetricsOptions {
   /** Epoch ms the gateway started. */
@@ -17,16 +21,20 @@ export interface GatewayMetricsOptions {
   readonly connections: () => number;
   /** Tool names that get their own `tool` label value. */
   readonly toolNames: readonly string[];
+  /** Method names that get their own `method` label value (read on first use). */
+  readonly methodNames?: () => readonly string[];
 }
 
 export interface GatewayMetrics {
   readonly registry: Registry;
   readonly contentType: string;
-  /** One per handshake that reached an auth stage: allow (reason = principal kind) or deny (reason = wire auth reason). */
-  authDecision(result: 'allow' | 'deny', reason: string): void;
+  /** One per handshake that reached an auth stage: allow (reason = principal kind) or deny (reason = wire auth reason); `seconds` = time to decide. */
+  authDecision(result: 'allow' | 'deny', reason: string, seconds?: number): void;
+  /** One per dispatched request: method name (unknown names fold into "unknown"), outcome, seconds to the final answer. */
+  rpc(method: string, ok: boolean, seconds: number): void;
   /** Feed every bus event; `agent` lifecycle and tool events are counted, the rest ignored. */
   observe(event: { readonly event: string; readonly payload: unknown }): void;
-  render(): string;
+  render(): Promise<string>;
 }
 
 interface AgentEvent { runId?: unknown; stream?: unknown; data?: { phase?: unknown; status?: unknown; name?: unknown; isError?: unknown } }
@@ -41,12 +49,22 @@ export function createGatewayMetrics(opts: GatewayMetricsOptions): GatewayMetric
   const active = registry.gauge('clawgate_runs_active', 'Agent runs executing now.');
   const toolCalls = registry.counter('clawgate_tool_calls_total', 'Tool calls made by agent runs, by tool and result.', { labelNames: ['tool', 'result'] });
   registry.gauge('clawgate_uptime_seconds', 'Seconds since the gateway started.', { collect: () => Math.max(0, (now() - opts.startedAt) / 1000) });
+  const handshakes = registry.histogram('clawgate_handshake_duration_seconds', 'Time from a connect request to its auth decision, by result.', { labelNames: ['result'] });
+  const rpcs = registry.histogram('clawgate_rpc_duration_seconds', 'Time from a request to its final response, by method and result (ok or error).', { labelNames: ['method', 'result'] });
   const running = new Set<string>();
+  let methods: ReadonlySet<string> | undefined;
 
   return {
     registry,
     contentType: PROMETHEUS_CONTENT_TYPE,
-    authDecision(result, reason) { decisions.inc({ result, reason }); },
+    authDecision(result, reason, seconds) {
+      decisions.inc({ result, reason });
+      if (seconds !== undefined) handshakes.observe({ result }, seconds);
+    },
+    rpc(method, ok, seconds) {
+      methods ??= new Set(opts.methodNames?.() ?? []);
+      rpcs.observe({ method: methods.has(method) ? method : UNKNOWN_METHOD_LABEL, result: ok ? 'ok' : 'error' }, seconds);
+    },
     observe(e) {
       if (e.event !== 'agent' || typeof e.payload !== 'object' || e.payload === null) return;
       const p = e.payload as AgentEvent;
@@ -71,8 +89,12 @@ export function createGatewayMetrics(opts: GatewayMetricsOptions): GatewayMetric
 /** The HTTP handler that answers a scrape (auth, if any, wraps it outside this folder). */
 export function metricsHandler(metrics: GatewayMetrics): (req: IncomingMessage, res: ServerResponse) => void {
   return (_req, res) => {
-    const body = metrics.render();
-    res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
+    metrics.render().then((body) => {
+      res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    }, () => {
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('metrics unavailable\n');
+    });
   };
 }

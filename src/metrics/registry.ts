@@ -1,20 +1,25 @@
-// A tiny metrics registry (counters and gauges with fixed label names) and its rendering in
-// the Prometheus text exposition format, version 0.0.4. No dependency; no histograms.
+// The metrics facade: counters, gauges and histograms with fixed label names, backed by
+// prom-client and rendered in the Prometheus text exposition format, version 0.0.4. Code that
+// wants a metric asks a Registry for one; only this file imports prom-client.
+import { Counter as PromCounter, Gauge as PromGauge, Histogram as PromHistogram, Registry as PromRegistry } from 'prom-client';
 
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+export const PROMETHEUS_CONTENT_TYPE = PromRegistry.PROMETHEUS_CONTENT_TYPE;
 
 export type Labels = Readonly<Record<string, string>>;
 
 export interface Counter {
   inc(labels?: Labels, by?: number): void;
-  value(labels?: Labels): number;
 }
 
 export interface Gauge {
   set(value: number, labels?: Labels): void;
   inc(labels?: Labels, by?: number): void;
   dec(labels?: Labels, by?: number): void;
-  value(labels?: Labels): number;
+}
+
+export interface Histogram {
+  /** Records one observation (seconds, for latencies). */
+  observe(labels: Labels | undefined, value: number): void;
 }
 
 export interface MetricOptions {
@@ -23,97 +28,76 @@ export interface MetricOptions {
   readonly initial?: readonly Labels[];
 }
 
+export interface HistogramOptions {
+  readonly labelNames?: readonly string[];
+  /** Upper bounds, ascending; default LATENCY_BUCKETS. */
+  readonly buckets?: readonly number[];
+}
+
 export interface Registry {
   counter(name: string, help: string, opts?: MetricOptions): Counter;
   /** `collect`, when given, is read at render time (an unlabelled gauge such as uptime). */
   gauge(name: string, help: string, opts?: MetricOptions & { collect?: () => number }): Gauge;
-  render(): string;
+  histogram(name: string, help: string, opts?: HistogramOptions): Histogram;
+  /** The exposition text. */
+  render(): Promise<string>;
 }
 
-interface Family {
-  readonly name: string;
-  readonly help: string;
-  readonly type: 'counter' | 'gauge';
-  readonly labelNames: readonly string[];
-  readonly series: Map<string, { labels: string[]; value: number }>;
-  readonly collect?: () => number;
-}
+/** Seconds: 1 ms to 10 s, for handshakes and RPCs answered in-process or over loopback. */
+export const LATENCY_BUCKETS: readonly number[] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-const escapeHelp = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-const escapeLabel = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-
-/** Sample values as the format spells them (NaN, +Inf, -Inf, else a plain number). */
-export function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
-}
-
 export function createRegistry(): Registry {
-  const families = new Map<string, Family>();
+  const reg = new PromRegistry();
 
-  const register = (name: string, help: string, type: Family['type'], opts: MetricOptions & { collect?: () => number }): Family => {
+  const names = (name: string, labelNames: readonly string[] = []): string[] => {
     if (!METRIC_NAME.test(name)) throw new TypeError(`invalid metric name "${name}"`);
-    if (families.has(name)) throw new TypeError(`metric "${name}" is already registered`);
-    const labelNames = [...(opts.labelNames ?? [])];
+    if (reg.getSingleMetric(name)) throw new TypeError(`metric "${name}" is already registered`);
     for (const l of labelNames) if (!LABEL_NAME.test(l) || l.startsWith('__')) throw new TypeError(`invalid label name "${l}" on ${name}`);
-    const f: Family = { name, help, type, labelNames, series: new Map(), ...(opts.collect ? { collect: opts.collect } : {}) };
-    families.set(name, f);
-    for (const l of opts.initial ?? []) slot(f, l);
-    return f;
+    return [...labelNames];
   };
-
-  /** The series for a label set; label names must be exactly the declared ones. */
-  const slot = (f: Family, labels: Labels = {}) => {
+  /** prom-client accepts a partial label set; this facade wants exactly the declared names. */
+  const strict = (name: string, labelNames: readonly string[]) => (labels: Labels = {}): Labels => {
     const keys = Object.keys(labels);
-    if (keys.length !== f.labelNames.length || !f.labelNames.every((n) => typeof labels[n] === 'string')) {
-      throw new TypeError(`${f.name} takes labels [${f.labelNames.join(', ')}], got [${keys.join(', ')}]`);
+    if (keys.length !== labelNames.length || !labelNames.every((n) => typeof labels[n] === 'string')) {
+      throw new TypeError(`${name} takes labels [${labelNames.join(', ')}], got [${keys.join(', ')}]`);
     }
-    const values = f.labelNames.map((n) => labels[n]!);
-    const key = JSON.stringify(values);
-    let s = f.series.get(key);
-    if (!s) { s = { labels: values, value: 0 }; f.series.set(key, s); }
-    return s;
+    return labels;
   };
-
-  const read = (f: Family, labels?: Labels): number => f.series.get(JSON.stringify(f.labelNames.map((n) => labels?.[n] ?? '')))?.value ?? 0;
 
   return {
     counter(name, help, opts = {}) {
-      const f = register(name, help, 'counter', opts);
+      const labelNames = names(name, opts.labelNames);
+      const check = strict(name, labelNames);
+      const c = new PromCounter({ name, help, labelNames, registers: [reg] });
+      for (const l of opts.initial ?? []) c.inc(check(l), 0);
       return {
         inc(labels, by = 1) {
           if (!(by >= 0)) throw new RangeError(`${name}: a counter only goes up (got ${by})`);
-          slot(f, labels).value += by;
+          c.inc(check(labels), by);
         },
-        value: (labels) => read(f, labels),
       };
     },
     gauge(name, help, opts = {}) {
-      const f = register(name, help, 'gauge', opts);
+      const labelNames = names(name, opts.labelNames);
+      const check = strict(name, labelNames);
+      const collect = opts.collect;
+      const g = new PromGauge({ name, help, labelNames, registers: [reg], ...(collect ? { collect(this: PromGauge) { this.set(collect()); } } : {}) });
+      for (const l of opts.initial ?? []) g.set(check(l), 0);
       return {
-        set(value, labels) { slot(f, labels).value = value; },
-        inc(labels, by = 1) { slot(f, labels).value += by; },
-        dec(labels, by = 1) { slot(f, labels).value -= by; },
-        value: (labels) => (f.collect ? f.collect() : read(f, labels)),
+        set(value, labels) { g.set(check(labels), value); },
+        inc(labels, by = 1) { g.inc(check(labels), by); },
+        dec(labels, by = 1) { g.dec(check(labels), by); },
       };
     },
-    render() {
-      const lines: string[] = [];
-      for (const f of families.values()) {
-        lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
-        if (f.collect) { lines.push(`${f.name} ${formatValue(f.collect())}`); continue; }
-        if (f.labelNames.length === 0 && f.series.size === 0) { lines.push(`${f.name} 0`); continue; }
-        for (const s of f.series.values()) {
-          const labels = f.labelNames.map((n, i) => `${n}="${escapeLabel(s.labels[i]!)}"`).join(',');
-          lines.push(`${f.name}${labels ? `{${labels}}` : ''} ${formatValue(s.value)}`);
-        }
-      }
-      return `${lines.join('\n')}\n`;
+    histogram(name, help, opts = {}) {
+      const labelNames = names(name, opts.labelNames);
+      const check = strict(name, labelNames);
+      const h = new PromHistogram({ name, help, labelNames, buckets: [...(opts.buckets ?? LATENCY_BUCKETS)], registers: [reg] });
+      return { observe(labels, value) { h.observe(check(labels), value); } };
     },
+    render: () => reg.metrics(),
   };
 }

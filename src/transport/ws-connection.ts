@@ -31,7 +31,7 @@ export interface ConnectionDeps {
   readonly onAuthenticated?: (info: { connId: string; accepted: Accepted; ingress: Ingress }) => () => void;
   readonly onClosed?: (connId: string, authenticated: boolean) => void;
   /** One call per handshake that reached an auth stage (origin, credentials, device): allow with the principal kind, deny with the wire reason. */
-  readonly onAuthDecision?: (result: 'allow' | 'deny', reason: string) => void;
+  readonly onAuthDecision?: (result: 'allow' | 'deny', reason: string, seconds: number) => void;
 }
 
 let counter = 0;
@@ -93,7 +93,9 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
       return;
     }
     const frame = parsed.frame;
+    const t0 = performance.now();
     const result = runHandshake(frame.params, ingress, nonce, deps.handshake);
+    const seconds = (performance.now() - t0) / 1000;
     if (!result.ok) {
       const { refusal } = result;
       const client = (frame.params as { client?: { id?: unknown; mode?: unknown; version?: unknown } } | undefined)?.client;
@@ -104,7 +106,7 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
       });
       const d = refusal.error.details; // auth-stage refusals only (not protocol errors)
       const authReason = typeof d?.authReason === 'string' ? d.authReason : String(d?.code).startsWith('DEVICE_AUTH_') ? refusal.logReason : undefined;
-      if (authReason !== undefined) deps.onAuthDecision?.('deny', authReason);
+      if (authReason !== undefined) deps.onAuthDecision?.('deny', authReason, seconds);
       send(resErr(frame.id, refusal.error));
       close(refusal.close.code, refusal.close.reason);
       return;
@@ -112,7 +114,7 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
     clearTimeout(timer);
     releasePreAuth();
     const accepted = result.value;
-    deps.onAuthDecision?.('allow', accepted.principal.kind);
+    deps.onAuthDecision?.('allow', accepted.principal.kind, seconds);
     setMaxPayload(ws, limits.maxPayload);
     const caller: CallerContext = {
       connId, principal: accepted.principal, role: accepted.role, scopes: accepted.scopes,
