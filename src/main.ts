@@ -31,7 +31,8 @@ import { createModelResolver } from './agents/models/index.js';
 import { BUILTIN_TOOLS, BUILTIN_TOOL_NAMES } from './agents/tools/sessions.js';
 import { validateAgentsConfig } from './agents/validate.js';
 import { ConfigError } from './config/errors.js';
-import { ensureDir } from './config/state-files.js';
+import { acquireStateLock, prepareStateDir, type StateLock } from './config/state-dir.js';
+import { listen } from './transport/listen.js';
 import { join } from 'node:path';
 import { createHttpGateway, sendJson, type HttpGateway, type HttpRoute } from './transport/http.js';
 import { handleConnection, type ConnectionDeps } from './transport/ws-connection.js';
@@ -65,7 +66,12 @@ export interface StartOptions {
   now?: () => number;
   /** Serve the same-host listener (Unix socket + per-boot secret in the state dir); default true. */
   localListener?: boolean;
+  /** The state dir's lock when the caller took it already (gateway run does, before writing anything). */
+  stateLock?: StateLock;
 }
+
+/** How often the database file is checked for deletion or replacement (also checked on every write and /readyz). */
+const STORE_CHECK_MS = 5_000;
 
 async function stopHttp(h: HttpGateway): Promise<void> {
   for (const ws of h.wss.clients) ws.close(1012, 'service restart');
@@ -103,10 +109,7 @@ async function startLocalListener(stateDir: string, deps: ConnectionDeps, routes
     onConnection: (ws, ingress, release) => { handleConnection(ws, ingress, localDeps, release); },
     log,
   });
-  await new Promise<void>((resolve, reject) => {
-    http.server.once('error', reject);
-    http.server.listen(endpoint.socketPath, () => { http.server.off('error', reject); resolve(); });
-  });
+  await listen(http.server, { path: endpoint.socketPath });
   chmodSync(endpoint.socketPath, 0o600);
   return { http, endpoint };
 }
@@ -127,6 +130,18 @@ function timedRouter(inner: Router, observe: (method: string, ok: boolean, secon
 }
 
 export async function startGateway(config: FrozenConfig, opts: StartOptions = {}): Promise<GatewayHandle> {
+  prepareStateDir(config.stateDir);
+  const lock = opts.stateLock ?? acquireStateLock(config.stateDir);
+  const cleanup: (() => void)[] = [() => lock.release()];
+  try {
+    return await boot(config, opts, lock, cleanup);
+  } catch (err) {
+    for (const c of cleanup.reverse()) { try { c(); } catch { /* best effort */ } }
+    throw err;
+  }
+}
+
+async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, cleanup: (() => void)[]): Promise<GatewayHandle> {
   const log = opts.log ?? createLogger({ level: config.logging.level, format: config.logging.format, secrets: configuredSecrets(config) });
   for (const s of configuredSecrets(config)) log.addSecret(s);
   const now = opts.now ?? Date.now;
@@ -148,8 +163,14 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   if (agentIssues.length > 0) throw new ConfigError(config.configPath ?? 'embedded defaults', agentIssues);
   const resolveModel = createModelResolver(config.models);
 
-  ensureDir(config.stateDir);
-  const store = openSqliteStore(join(config.stateDir, 'clawgate.db'));
+  const dbPath = join(config.stateDir, 'clawgate.db');
+  const store = openSqliteStore(dbPath, Date.now, {
+    onUnavailable: (reason) => log.error('database unavailable: writes are refused and /readyz fails until the gateway is restarted', { reason }),
+  });
+  cleanup.push(() => store.close());
+  const storeCheck = setInterval(() => store.health(), STORE_CHECK_MS);
+  storeCheck.unref();
+  cleanup.push(() => clearInterval(storeCheck));
   const interrupted = store.interruptInFlight();
   if (interrupted > 0) log.warn('runs interrupted by the previous stop', { count: interrupted });
 
@@ -192,7 +213,11 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
   let ready = false;
   const routes: HttpRoute[] = [
     { method: 'GET', path: '/healthz', handle: (_q, res) => sendJson(res, 200, { ok: true }) },
-    { method: 'GET', path: '/readyz', handle: (_q, res) => sendJson(res, ready ? 200 : 503, { ready }) },
+    { method: 'GET', path: '/readyz', handle: (_q, res) => {
+      const db = store.health();
+      if (!db.ok) { sendJson(res, 503, { ready: false, reason: 'database_unavailable' }); return; }
+      sendJson(res, ready ? 200 : 503, { ready });
+    } },
     ...(g.metrics.enabled ? [{ method: 'GET' as const, path: '/metrics', handle: g.metrics.public ? metricsHandler(metrics)
       : withHttpAuth(metricsHandler(metrics), { strategy, originAllowed: connDeps.handshake.originAllowed, log }) }] : []),
     ...(g.controlUi.enabled ? controlUiRoutes(g.controlUi.basePath) : []),
@@ -207,13 +232,13 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
     log,
   });
 
-  await new Promise<void>((resolve, reject) => {
-    http.server.once('error', reject);
-    http.server.listen(g.port, g.bindHost, () => { http.server.off('error', reject); resolve(); });
-  });
+  await listen(http.server, { port: g.port, host: g.bindHost });
+  cleanup.push(() => { http.server.close(); });
   const local = opts.localListener === false ? undefined : await startLocalListener(config.stateDir, connDeps, routes, log);
+  if (local) cleanup.push(() => { local.http.server.close(); removeLocalCredential(local.endpoint); });
   const addr = http.server.address() as AddressInfo;
   boundPort = addr.port;
+  lock.setPort(addr.port);
   const urlHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const tick = setInterval(() => bus.publish({ event: 'tick', payload: { ts: Date.now() } }), g.limits.tickIntervalMs);
   tick.unref();
@@ -239,7 +264,9 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
         await runs.stopAll();
         await Promise.all([stopHttp(http), local ? stopHttp(local.http) : undefined]);
         if (local) removeLocalCredential(local.endpoint);
+        clearInterval(storeCheck);
         store.close();
+        lock.release();
       })();
       return closed;
     },

@@ -233,6 +233,7 @@ describe('clawgate gateway run with the embedded defaults', () => {
     assert.equal(BANNER.exec(out)![2], 'token');
     assert.ok(!out.includes(token), 'the token is shown only on the first start');
     assert.ok(!out.includes('Generated a gateway token'));
+    assert.ok(out.includes(`Gateway token: in ${join(stateDir, 'gateway-token')} (mode 0600)`), 'the banner says where the token is on every start');
     assert.ok(out.includes(`Control UI: http://127.0.0.1:${again.port}/\n`));
     assert.equal(readFileSync(join(stateDir, 'gateway-token'), 'utf8').trim(), token);
     assert.notEqual(localSecret(stateDir), firstSecret);

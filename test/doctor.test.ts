@@ -3,7 +3,7 @@
 // CLI entry, and docs/doctor.md covering every finding id.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,10 +189,11 @@ describe('doctor findings', () => {
 describe('clawgate doctor (CLI)', () => {
   let dir: string;
   const saved: Record<string, string | undefined> = {};
-  const ENV = ['CLAWGATE_GATEWAY_TOKEN', 'CLAWGATE_GATEWAY_PASSWORD', 'CLAWGATE_CONFIG'];
+  const ENV = ['CLAWGATE_GATEWAY_TOKEN', 'CLAWGATE_GATEWAY_PASSWORD', 'CLAWGATE_CONFIG', 'CLAWGATE_STATE_DIR'];
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'clawgate-doctor-'));
     for (const k of ENV) { saved[k] = process.env[k]; delete process.env[k]; }
+    process.env.CLAWGATE_STATE_DIR = dir; // private (0700), like a gateway's
   });
   after(() => {
     rmSync(dir, { recursive: true, force: true });
@@ -255,6 +256,52 @@ describe('clawgate doctor (CLI)', () => {
       ['loopback-proxy-without-secret', 'critical'], ['trusted-proxy-local-only', 'warn'],
     ]);
     assert.deepEqual(Object.keys(parsed[0]!), ['id', 'severity', 'title', 'detail', 'fix', 'key']);
+  });
+
+  it('runs the agents checks gateway run runs: an unknown tool and an unresolvable model are critical', async () => {
+    const r = await doctor({ gateway: { auth: { mode: 'token', token: LONG_TOKEN } }, agents: { list: [
+      { id: 'main', default: true, tools: { allow: ['sessions_list', 'rm_rf'] } },
+      { id: 'other', model: 'nowhere/gpt' },
+    ] } }, '--json');
+    assert.equal(r.code, 2);
+    const parsed = JSON.parse(r.out) as Finding[];
+    assert.deepEqual(parsed.map((f) => [f.id, f.severity, f.key]), [
+      ['config-invalid', 'critical', 'agents.list[0].tools.allow[1]'], ['config-invalid', 'critical', 'agents.list[1].model'],
+    ]);
+    assert.match(parsed[0]!.detail, /unknown tool "rm_rf"/);
+    assert.match(parsed[1]!.detail, /nowhere\/gpt/);
+  });
+
+  it('reports each start-up problem once (doctor\'s own finding wins over the loader\'s issue at the same key)', async () => {
+    const r = await doctor({ gateway: seedAuth({}, { token: 'do-not-print-this-token' }) }, '--json');
+    assert.deepEqual((JSON.parse(r.out) as Finding[]).map((f) => f.id), ['token-with-trusted-proxy', 'loopback-proxy-without-secret']);
+  });
+
+  it('no-agents: an empty agent list is a warning (and a missing agents section is not)', async () => {
+    const r = await doctor({ gateway: { auth: { mode: 'token', token: LONG_TOKEN } }, agents: { list: [] } });
+    assert.equal(r.code, 1);
+    assert.match(r.out, /WARN \(1\)\n {2}\[no-agents\] No agents are configured/);
+    assert.match(r.out, /fix: .*agents\.list/);
+    const fine = await doctor({ gateway: { auth: { mode: 'token', token: LONG_TOKEN } } });
+    assert.equal(fine.code, 0, fine.out);
+  });
+
+  it('state-dir-permissions: a group- or world-accessible state dir is critical, with the chmod fix', async () => {
+    const open = mkdtempSync(join(tmpdir(), 'clawgate-doctor-open-'));
+    chmodSync(open, 0o755);
+    process.env.CLAWGATE_STATE_DIR = open;
+    try {
+      const r = await doctor({ gateway: { auth: { mode: 'token', token: LONG_TOKEN } } }, '--json');
+      assert.equal(r.code, 2);
+      const [f] = JSON.parse(r.out) as Finding[];
+      assert.equal(f!.id, 'state-dir-permissions');
+      assert.equal(f!.key, 'CLAWGATE_STATE_DIR');
+      assert.match(f!.detail, new RegExp(`${open} has mode 0755`));
+      assert.match(f!.fix, new RegExp(`chmod 700 ${open}`));
+    } finally {
+      process.env.CLAWGATE_STATE_DIR = dir;
+      rmSync(open, { recursive: true, force: true });
+    }
   });
 
   it('lists doctor in the usage text', async () => {

@@ -85,10 +85,10 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
   };
   const gateway = ctx.dial(caller);
 
-  store.setRunStatus(run.runId, 'running');
   emitAgent('lifecycle', { phase: 'start', startedAt: started });
   let reply = '';
   try {
+    store.setRunStatus(run.runId, 'running');
     const model = ctx.resolveModel(ctx.agent.model ?? ctx.config.agents.defaults.model);
     const system = [ctx.agent.systemPrompt, ctx.extraSystemPrompt].filter(Boolean).join('\n\n');
     const messages: ChatMessage[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...history(store, run.sessionKey)];
@@ -127,8 +127,13 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
     const reason = signal.aborted ? (timeout.aborted && !ctx.signal.aborted ? 'timeout' : String((ctx.signal.reason as Error | undefined)?.message ?? 'aborted')) : undefined;
     const status: RunOutcome['status'] = reason === 'timeout' ? 'timeout' : reason === 'gateway stopping' ? 'interrupted' : reason ? 'aborted' : 'error';
     const message = reason === 'timeout' ? `run timed out after ${ctx.timeoutMs} ms` : reason ?? (err instanceof Error ? err.message : String(err));
-    store.setRunStatus(run.runId, status, { error: message });
-    store.setSessionStatus(run.sessionKey, status === 'timeout' ? 'error' : status, run.runId);
+    try {
+      store.setRunStatus(run.runId, status, { error: message });
+      store.setSessionStatus(run.sessionKey, status === 'timeout' ? 'error' : status, run.runId);
+    } catch (storeErr) {
+      // A lost database still gets an error outcome on the wire; the cause is logged once by main.ts.
+      log.error('run outcome not stored', { runId: run.runId, status, err: storeErr });
+    }
     emitAgent('lifecycle', { phase: 'error', error: message, status });
     emitChat(status === 'aborted' ? 'aborted' : 'error', { errorMessage: message });
     log.warn('run failed', { runId: run.runId, status, error: message, actingFor: run.actingFor });

@@ -20,6 +20,7 @@ export const FINDING_IDS = [
   'trusted-proxies-too-wide', 'trusted-proxy-unreachable', 'trusted-proxy-local-only',
   'loopback-proxy-without-secret', 'proxy-secret-unavailable', 'allow-users-empty',
   'allowed-origins-missing', 'allowed-origins-wildcard', 'insecure-origin', 'metrics-public-exposed',
+  'no-agents', 'state-dir-permissions',
 ] as const;
 export type FindingId = (typeof FINDING_IDS)[number];
 
@@ -224,7 +225,7 @@ const invalid = (i: Issue): Finding => {
 
 
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);
-const bySeverity = (fs: Finding[]): Finding[] => fs.map((f, i) => [f, i] as const).sort((a, b) => rank(a[0].severity) - rank(b[0].severity) || a[1] - b[1]).map(([f]) => f);
+export const bySeverity = (fs: Finding[]): Finding[] => fs.map((f, i) => [f, i] as const).sort((a, b) => rank(a[0].severity) - rank(b[0].severity) || a[1] - b[1]).map(([f]) => f);
 
 /** Audits a parsed config. Mirrors loadConfig's derivation (auth mode, secrets from env, bind host). */
 export function diagnose(d: DoctorInput): Finding[] {

@@ -7,6 +7,7 @@ import { formatIssues, validate, type Schema } from '../protocol/schema.js';
 import { hasScope, requiredScope, type Role, type Scope } from '../protocol/scopes.js';
 import type { Principal } from '../auth/decision.js';
 import type { Logger } from '../util/log.js';
+import { StoreUnavailableError } from '../store/guard.js';
 
 /** Who is calling and on whose behalf; identical for socket and in-process callers. */
 export interface CallerContext {
@@ -76,6 +77,7 @@ export function createRouter(defs: readonly MethodDef<unknown>[], log: Logger): 
         return { ok: true, payload };
       } catch (err) {
         if (err instanceof RpcError) return err.payload === undefined ? { ok: false, error: err.shape } : { ok: false, error: err.shape, payload: err.payload };
+        if (err instanceof StoreUnavailableError) return { ok: false, error: errorShape('UNAVAILABLE', err.message, { details: { code: 'STORE_UNAVAILABLE' }, retryable: false }) };
         log.error('method failed', { method: def.name, connId: ctx.connId, err });
         return { ok: false, error: errorShape('UNAVAILABLE', 'internal error', { details: { code: 'INTERNAL_ERROR' }, retryable: true }) };
       }

@@ -1,6 +1,8 @@
 // SQLite store (better-sqlite3, WAL). Statements are prepared once; acknowledged writes are
 // synchronous with synchronous=FULL so a kill -9 after an ack loses nothing.
+import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { createDbGuard } from './guard.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   FINAL_RUN_STATUSES, type MessageRow, type NewRun, type NewSession, type RunRow, type RunStatus, type SessionFilter, type SessionRow, type SessionStatus, type Store,
@@ -46,13 +48,21 @@ export function migrate(db: Database.Database): number {
   return count;
 }
 
-export function openSqliteStore(path: string, now: () => number = Date.now): Store {
+export interface StoreOptions {
+  /** Called once when the database is found deleted, replaced or unwritable (store/guard.ts). */
+  onUnavailable?: (reason: string) => void;
+}
+
+export function openSqliteStore(path: string, now: () => number = Date.now, opts: StoreOptions = {}): Store {
+  // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the database's mode.
+  if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  const guard = createDbGuard(path, opts.onUnavailable);
 
   const q = {
     getSession: db.prepare('SELECT * FROM sessions WHERE key = ?'),
@@ -115,40 +125,41 @@ export function openSqliteStore(path: string, now: () => number = Date.now): Sto
     },
     countSessions: () => sessions.size,
     ensureSession(row) {
-      q.insertSession.run({ ...row, now: now() });
+      guard.write(() => q.insertSession.run({ ...row, now: now() }));
       return copy(sessions.get(row.key) ?? refresh(row.key))!;
     },
-    setSessionStatus(key, status, lastRunId) { q.setSessionStatus.run(status, lastRunId ?? null, now(), key); refresh(key); },
-    deleteSession: (key) => { const gone = q.deleteSession.run(key).changes > 0; sessions.delete(key); return gone; },
+    setSessionStatus(key, status, lastRunId) { guard.write(() => q.setSessionStatus.run(status, lastRunId ?? null, now(), key)); refresh(key); },
+    deleteSession: (key) => { const gone = guard.write(() => q.deleteSession.run(key)).changes > 0; sessions.delete(key); return gone; },
 
     getRun: (id) => { const r = q.getRun.get(id) as Row | undefined; return r ? toRun(r) : undefined; },
     acceptRun(session, run, userContent) {
-      acceptRun(session, run, userContent, now());
+      guard.write(() => acceptRun(session, run, userContent, now()));
       refresh(session.key);
       return toRun(q.getRun.get(run.runId) as Row);
     },
     setRunStatus(runId, status, fields = {}) {
-      q.setRunStatus.run({ runId, status, reply: fields.reply ?? null, error: fields.error ?? null, endedAt: FINAL_RUN_STATUSES.includes(status) ? now() : null });
+      guard.write(() => q.setRunStatus.run({ runId, status, reply: fields.reply ?? null, error: fields.error ?? null, endedAt: FINAL_RUN_STATUSES.includes(status) ? now() : null }));
     },
     countChildRuns: (id) => (q.countChildRuns.get(id) as { n: number }).n,
     countActiveSubagentRuns: () => (q.countActiveSub.get() as { n: number }).n,
     interruptInFlight() {
       const t = now();
-      const n = db.transaction(() => { const k = q.interruptRuns.run(t).changes; q.interruptSessions.run(t); return k; })();
+      const n = guard.write(() => db.transaction(() => { const k = q.interruptRuns.run(t).changes; q.interruptSessions.run(t); return k; })());
       for (const key of [...sessions.keys()]) refresh(key);
       return n;
     },
 
     appendMessage(m) {
       const t = now();
-      const info = q.insertMessage.run(m.sessionKey, m.runId, m.role, JSON.stringify(m.content), m.actingFor, t);
-      q.touchSession.run(t, m.sessionKey);
+      const info = guard.write(() => q.insertMessage.run(m.sessionKey, m.runId, m.role, JSON.stringify(m.content), m.actingFor, t));
+      guard.write(() => q.touchSession.run(t, m.sessionKey));
       const cached = sessions.get(m.sessionKey);
       if (cached) cached.updatedAt = t;
       return { ...m, id: Number(info.lastInsertRowid), createdAt: t };
     },
     listMessages: (key, limit) => (q.listMessages.all(key, limit) as Row[]).map(toMessage),
 
+    health: () => guard.health(),
     integrityCheck: () => (db.pragma('integrity_check', { simple: true }) as string),
     close: () => { if (db.open) db.close(); },
   };

@@ -1,6 +1,8 @@
 // Persistence interface for sessions, runs and transcripts. The SQLite implementation is the
 // only one today; agents and rpc depend on this interface, never on the driver.
 
+import type { StoreHealth } from './guard.js';
+
 export type SessionStatus = 'idle' | 'running' | 'done' | 'error' | 'interrupted' | 'aborted';
 export type RunStatus = 'accepted' | 'running' | 'ok' | 'error' | 'aborted' | 'interrupted' | 'timeout';
 export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['ok', 'error', 'aborted', 'interrupted', 'timeout'];
@@ -89,6 +91,8 @@ export interface Store {
   appendMessage(m: Omit<MessageRow, 'id' | 'createdAt'>): MessageRow;
   listMessages(sessionKey: string, limit: number): MessageRow[];
 
+  /** Whether the database file is still the one opened and writable (store/guard.ts). */
+  health(): StoreHealth;
   integrityCheck(): string;
   close(): void;
 }
