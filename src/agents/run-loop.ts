@@ -179,7 +179,7 @@ async function runTool(
     return fail(exists ? `tool "${call.name}" is not allowed for agent "${ctx.agent.id}"` : `unknown tool "${call.name}"`);
   }
   const parsed = validate(tool.args, rawArgs ?? {});
-  if (!parsed.ok) return fail(`invalid arguments: ${formatIssues(parsed.issues)}`);
+  if (!parsed.ok) return fail(`invalid arguments: ${formatIssues(parsed.issues, parsed.omitted)}`);
   try {
     const result = await tool.run({ gateway, delegation: ctx.delegation, signal }, parsed.value);
     emit('tool', { ...base, phase: 'result', isError: false, result });

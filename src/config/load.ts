@@ -12,7 +12,7 @@ import { ConfigError } from './errors.js';
 import { readJwksFile } from './jwks-file.js';
 import { checkSlackChannel, checkStartupRules, parseTrustedProxies, type ResolvedSecret } from './rules.js';
 import type { JSONWebKeySet } from 'jose';
-import { ASSERTION_ALGORITHMS, configSchema, type AgentsSection, type AuthMode, type ModelsSection, type RawConfig, type ToolsSection } from './schema.js';
+import { ASSERTION_ALGORITHMS, checkConfig, type AgentsSection, type AuthMode, type ModelsSection, type RawConfig, type ToolsSection } from './schema.js';
 import { ensureGatewayToken, readStateToken } from './state-files.js';
 
 export interface LoadOptions {
@@ -127,8 +127,9 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
   }
 
   const warnings: string[] = [];
-  const issues: Issue[] = [];
-  const raw = configSchema((p) => warnings.push(`${p} is an OpenClaw setting clawgate does not use; it is ignored`)).check(input, '', issues);
+  const checked = checkConfig(input, (p) => warnings.push(`${p} is an OpenClaw setting clawgate does not use; it is ignored`));
+  const { raw } = checked;
+  const issues: Issue[] = checked.issues;
   // Keep going after schema problems so every problem is reported at once; rule findings
   // about a key the schema already rejected are dropped (they would judge a fallback value).
   const schemaIssueCount = issues.length;

@@ -1,7 +1,8 @@
 // The configuration schema: OpenClaw's `gateway` keys plus clawgate's own sections.
 // Unknown keys are errors; a few OpenClaw keys clawgate does not implement are accepted
 // with a warning so an OpenClaw config still loads.
-import { arr, bool, literal, num, obj, oneOf, optional, record, str, withDefault, type Infer } from '../protocol/schema.js';
+import { arr, bool, compile, LIMITS, literal, num, obj, oneOf, optional, record, str, validate, withDefault, type Infer, type Issue } from '../protocol/schema.js';
+import { ValueErrorType } from '@sinclair/typebox/errors';
 import { SCOPES } from '../protocol/scopes.js';
 
 export const AUTH_MODES = ['none', 'token', 'password', 'trusted-proxy'] as const;
@@ -172,8 +173,8 @@ export const loggingSchema = obj({
 });
 
 export const configSchema = (onIgnored: (path: string) => void) => obj({
-  gateway: withDefault(gatewaySchema(onIgnored), () => gatewaySchema(onIgnored).check({}, 'gateway', [])),
-  agents: withDefault(agentsSchema(onIgnored), () => agentsSchema(onIgnored).check({}, 'agents', [])),
+  gateway: withDefault(gatewaySchema(onIgnored), () => ({}) as never),
+  agents: withDefault(agentsSchema(onIgnored), () => ({}) as never),
   tools: withDefault(toolsSchema(onIgnored), () => ({})),
   models: withDefault(modelsSchema, () => ({ providers: {} })),
   channels: withDefault(channelsSchema, () => ({})),
@@ -186,3 +187,53 @@ export type AgentsSection = RawConfig['agents'];
 export type AgentConfig = AgentsSection['list'][number];
 export type ModelsSection = RawConfig['models'];
 export type ToolsSection = RawConfig['tools'];
+
+/** Most config problems reported at once (then "and N more"). */
+export const MAX_CONFIG_ISSUES = 100;
+
+/**
+ * Validates a config and returns every problem by key path (bounded), plus a usable value even
+ * when there are problems: invalid parts are replaced by their defaults, so later rules can
+ * still run and report what they find.
+ */
+export function checkConfig(input: unknown, onIgnored: (path: string) => void): { raw: RawConfig; issues: Issue[] } {
+  const schema = configSchema(onIgnored);
+  const r = validate(schema, input, { maxIssues: MAX_CONFIG_ISSUES });
+  if (r.ok) return { raw: r.value, issues: [] };
+  const issues = [...r.issues];
+  if (r.omitted > 0) issues.push({ path: '', message: `and ${r.omitted}${issues.length + r.omitted >= LIMITS.counted ? '+' : ''} more problems` });
+  return { raw: repair(schema, r.value), issues };
+}
+
+const DROP = Symbol('drop');
+
+/** Drops every invalid value (or the object missing a required key) and fills defaults again. */
+function repair(schema: ReturnType<typeof configSchema>, value: unknown): RawConfig {
+  const { check } = compile(schema);
+  let v: unknown = structuredClone(value);
+  for (let round = 0; round < 4; round++) {
+    let n = 0;
+    for (const e of check.Errors(v)) {
+      if (++n > LIMITS.counted) break;
+      const keys = e.path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+      if (e.type === ValueErrorType.ObjectRequiredProperty) keys.pop();
+      if (keys.length === 0) { v = {}; break; }
+      let parent: unknown = v;
+      for (const k of keys.slice(0, -1)) parent = (parent as Record<string, unknown> | undefined)?.[k];
+      if (typeof parent === 'object' && parent !== null) (parent as Record<string, unknown>)[keys[keys.length - 1]!] = DROP;
+    }
+    const again = validate(schema, sweep(v));
+    if (again.ok) return again.value;
+    v = again.value;
+  }
+  return v as RawConfig;
+}
+
+function sweep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.filter((x) => x !== DROP).map(sweep);
+  if (typeof v === 'object' && v !== null) {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) { if (o[k] === DROP) delete o[k]; else o[k] = sweep(o[k]); }
+  }
+  return v;
+}

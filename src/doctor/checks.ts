@@ -6,7 +6,7 @@ import type { ConfigError } from '../config/errors.js';
 import { authModeOf, bindHostOf, isLoopbackHost as isLoopbackBindHost } from '../config/derive.js';
 import type { Env } from '../config/inspect.js';
 import { checkStartupRules, parseTrustedProxies } from '../config/rules.js';
-import { configSchema, type AuthMode, type RawConfig } from '../config/schema.js';
+import { checkConfig, type AuthMode, type RawConfig } from '../config/schema.js';
 import type { Issue } from '../protocol/schema.js';
 import { cidrCoversLoopback, isLoopbackIp, type Cidr } from '../util/ip.js';
 
@@ -230,8 +230,7 @@ export const bySeverity = (fs: Finding[]): Finding[] => fs.map((f, i) => [f, i] 
 /** Audits a parsed config. Mirrors loadConfig's derivation (auth mode, secrets from env, bind host). */
 export function diagnose(d: DoctorInput): Finding[] {
   const ignored: string[] = [];
-  const schemaIssues: Issue[] = [];
-  const raw = configSchema((p) => ignored.push(p)).check(d.input, '', schemaIssues);
+  const { raw, issues: schemaIssues } = checkConfig(d.input, (p) => ignored.push(p));
   const findings: Finding[] = schemaIssues.map(invalid);
   for (const p of ignored) {
     findings.push({ id: 'config-ignored-key', severity: 'info', key: p, title: `${p} has no effect in clawgate`,

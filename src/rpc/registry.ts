@@ -68,9 +68,10 @@ export function createRouter(defs: readonly MethodDef<unknown>[], log: Logger): 
       if (ctx.role !== 'operator' || !hasScope(ctx.scopes, needed)) {
         return { ok: false, error: errorShape('FORBIDDEN', `missing scope: ${needed}`, { details: { code: 'MISSING_SCOPE', missingScope: needed, requiredScopes: [needed] } }) };
       }
-      const parsed = validate(def.params, frame.params ?? {});
+      const parsed = validate(def.params, frame.params ?? {}, { lenientRoot: true });
+      if (parsed.ignored.length > 0) log.debug('ignored unknown params', { method: def.name, connId: ctx.connId, params: parsed.ignored });
       if (!parsed.ok) {
-        return { ok: false, error: errorShape('INVALID_REQUEST', `invalid ${def.name} params: ${formatIssues(parsed.issues)}`, { details: { code: 'INVALID_PARAMS', issues: parsed.issues } }) };
+        return { ok: false, error: errorShape('INVALID_REQUEST', `invalid ${def.name} params: ${formatIssues(parsed.issues, parsed.omitted)}`, { details: { code: 'INVALID_PARAMS', issues: parsed.issues, ...(parsed.omitted > 0 ? { omittedIssues: parsed.omitted } : {}) } }) };
       }
       try {
         const payload = await def.handle({ ...ctx, requestId: frame.id }, parsed.value);

@@ -46,8 +46,8 @@ export const ORIGIN_MESSAGE = 'origin not allowed (open the Control UI from the 
 export function runHandshake(rawParams: unknown, ingress: Ingress, nonce: string, deps: HandshakeDeps): HandshakeResult {
   const parsed = validate(connectParamsSchema, rawParams ?? {});
   if (!parsed.ok) {
-    const msg = `invalid connect params: ${formatIssues(parsed.issues)}`;
-    return refuse(errorShape('INVALID_REQUEST', msg, { details: { code: 'INVALID_PARAMS', issues: parsed.issues } }), 1008, 'invalid connect params', 'invalid_connect_params');
+    const msg = `invalid connect params: ${formatIssues(parsed.issues, parsed.omitted)}`;
+    return refuse(errorShape('INVALID_REQUEST', msg, { details: { code: 'INVALID_PARAMS', issues: parsed.issues, ...(parsed.omitted > 0 ? { omittedIssues: parsed.omitted } : {}) } }), 1008, 'invalid connect params', 'invalid_connect_params');
   }
   const p = parsed.value;
   if (p.maxProtocol < PROTOCOL_VERSION || p.minProtocol > PROTOCOL_VERSION) {
