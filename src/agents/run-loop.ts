@@ -11,7 +11,8 @@ import type { Dialer } from '../rpc/in-process.js';
 import type { RunRow, Store } from '../store/types.js';
 import type { Logger } from '../util/log.js';
 import type { ResolvedModel } from './models/index.js';
-import type { ChatMessage, ToolCall } from './models/types.js';
+import type { ChatMessage, ModelTurn, ToolCall } from './models/types.js';
+import { createDeltaStream } from './delta-stream.js';
 import { allowedToolNames, type AgentConfig } from './policy.js';
 import { parseSessionKey } from './session-keys.js';
 import { ToolError, type ToolDef } from './tools/types.js';
@@ -37,6 +38,12 @@ export interface RunContext {
 }
 
 const MAX_TURNS = 8;
+/** Chat deltas also carry the turn's cumulative text (for OpenClaw's Control UI) up to this size. */
+export const CUMULATIVE_CHAT_MAX_CHARS = 8 * 1024;
+/** The chat `final` event carries the whole reply up to this size; beyond, only `messageOmitted`. */
+export const FINAL_CHAT_MAX_CHARS = 64 * 1024;
+
+const assistantMessage = (text: string) => ({ role: 'assistant', content: [{ type: 'text', text }] });
 
 /** Scopes the tool client gets: the starter's scopes that the agent's allowed tools need. */
 export function toolScopes(starter: readonly Scope[], tools: readonly ToolDef[]): Scope[] {
@@ -93,12 +100,24 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
     const system = [ctx.agent.systemPrompt, ctx.extraSystemPrompt].filter(Boolean).join('\n\n');
     const messages: ChatMessage[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...history(store, run.sessionKey)];
     for (let turn = 0; turn < MAX_TURNS; turn++) {
-      let text = '';
-      const result = await model.provider.complete({ model: model.model, messages, tools: allowed, signal }, (delta) => {
-        text += delta;
-        emitAgent('assistant', { text, delta });
-        emitChat('delta', { message: { role: 'assistant', content: [{ type: 'text', text }] } });
+      // Every flush carries only its new text. OpenClaw's Control UI reads the cumulative
+      // `message` of chat deltas, so it rides along while the turn's text is short.
+      let head = '';
+      let flushed = 0;
+      const deltas = createDeltaStream((delta) => {
+        flushed += delta.length;
+        emitAgent('assistant', { delta });
+        emitChat('delta', flushed <= CUMULATIVE_CHAT_MAX_CHARS ? { delta, message: assistantMessage(head) } : { delta });
       });
+      let result: ModelTurn;
+      try {
+        result = await model.provider.complete({ model: model.model, messages, tools: allowed, signal }, (delta) => {
+          if (head.length <= CUMULATIVE_CHAT_MAX_CHARS) head += delta;
+          deltas.push(delta);
+        });
+      } finally {
+        deltas.close();
+      }
       signal.throwIfAborted();
       if (result.toolCalls.length === 0) { reply = result.text; break; }
       const calls = result.toolCalls;
@@ -120,7 +139,8 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
     store.setRunStatus(run.runId, 'ok', { reply });
     store.setSessionStatus(run.sessionKey, 'done', run.runId);
     emitAgent('lifecycle', { phase: 'end', endedAt: Date.now() });
-    emitChat('final', { message: { role: 'assistant', content: [{ type: 'text', text: reply }] }, stopReason: 'stop' });
+    // The final event repeats the reply only when that is cheap; clients have it from the deltas.
+    emitChat('final', reply.length <= FINAL_CHAT_MAX_CHARS ? { message: assistantMessage(reply), stopReason: 'stop' } : { stopReason: 'stop', messageOmitted: true });
     log.info('run finished', { runId: run.runId, status: 'ok', durationMs: Date.now() - started, actingFor: run.actingFor });
     return { status: 'ok', reply };
   } catch (err) {

@@ -90,6 +90,7 @@ function App() {
   const [error, setError] = useState('');
   const gw = useRef<UiGateway>();
   const selectedRef = useRef(selected);
+  const streamRun = useRef<string | undefined>();
   selectedRef.current = selected;
 
   const refreshSessions = () => gw.current?.request('sessions.list', { limit: 200 }).then((r) => setSessions(r.sessions)).catch(() => {});
@@ -108,8 +109,14 @@ function App() {
     });
     g.on('chat', (e) => {
       if (e.sessionKey !== selectedRef.current) return;
-      if (e.state === 'delta') setStreaming(e.message?.content?.[0]?.text ?? '');
-      else { setStreaming(''); setTools([]); if (e.state === 'error') setError(e.errorMessage ?? 'the run failed'); loadHistory(e.sessionKey); }
+      // Deltas carry only their new text (docs/protocol.md#streaming): append, restarting per run.
+      if (e.state === 'delta') {
+        const fresh = streamRun.current !== e.runId;
+        streamRun.current = e.runId;
+        const piece = typeof e.delta === 'string' ? e.delta : '';
+        setStreaming((s) => (fresh ? piece : s + piece));
+      }
+      else { streamRun.current = undefined; setStreaming(''); setTools([]); if (e.state === 'error') setError(e.errorMessage ?? 'the run failed'); loadHistory(e.sessionKey); }
     });
     g.start();
     return () => { clearTimeout(timer); g.stop(); };
@@ -125,7 +132,7 @@ function App() {
     refreshSessions();
   }, [state]);
 
-  useEffect(() => { setMessages([]); setStreaming(''); setTools([]); if (selected && state === 'connected') loadHistory(selected); }, [selected, state]);
+  useEffect(() => { streamRun.current = undefined; setMessages([]); setStreaming(''); setTools([]); if (selected && state === 'connected') loadHistory(selected); }, [selected, state]);
 
   const send = async (e: Event) => {
     e.preventDefault();

@@ -2,6 +2,7 @@
 // the official `openai` SDK, streaming text and tool calls. The SDK is loaded on first use so
 // gateways that never call it do not pay for it at startup.
 import type { ChatMessage, ModelProvider, ModelTurn, ToolCall } from './types.js';
+import { createYielder } from './yield.js';
 
 export interface OpenAiProviderConfig { id: string; baseUrl: string; apiKey: string | undefined; timeoutMs: number }
 
@@ -30,6 +31,8 @@ export function createOpenAiProvider(cfg: OpenAiProviderConfig): ModelProvider {
       const stream = await c.chat.completions.create(body, { signal: req.signal });
       let text = '';
       const calls = new Map<number, ToolCall>();
+      // A fast server can deliver a whole reply in one read; parsing it must not hold the loop.
+      const y = createYielder();
       for await (const chunk of stream as AsyncIterable<{ choices?: { delta?: { content?: string | null; tool_calls?: { index: number; id?: string; function?: { name?: string; arguments?: string } }[] } }[] }>) {
         const delta = chunk.choices?.[0]?.delta;
         if (!delta) continue;
@@ -41,6 +44,7 @@ export function createOpenAiProvider(cfg: OpenAiProviderConfig): ModelProvider {
           if (tc.function?.arguments) cur.arguments += tc.function.arguments;
           calls.set(tc.index, cur);
         }
+        if (y.due()) await y.pause();
       }
       const toolCalls = [...calls.entries()].sort((a, b) => a[0] - b[0]).map(([i, c]) => ({ ...c, id: c.id || `call_${i}`, arguments: c.arguments || '{}' }));
       return { text, toolCalls };
