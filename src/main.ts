@@ -11,6 +11,7 @@ import { createRateLimiter } from './auth/rate-limit.js';
 import { publishLocalCredential, removeLocalCredential, type LocalEndpoint } from './config/state-files.js';
 import { createOriginGate } from './auth/origin.js';
 import { createAssertionVerifier } from './auth/assertion.js';
+import { createProxyProof } from './auth/proxy-proof.js';
 import { createScopeCeiling } from './auth/scopes.js';
 import { createEventBus } from './rpc/events.js';
 import { createHelloBuilder, createPresencePublisher } from './rpc/hello.js';
@@ -226,6 +227,7 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
     routes,
     trustedProxies: createIpMatcher(g.trustedProxies),
     ...(assertion ? { assertion } : {}),
+    ingress: { proof: createProxyProof(g.auth.mode === 'trusted-proxy' ? g.auth : {}), ipv6Prefix: g.limits.ipv6Prefix },
     maxPreAuthPayload: g.limits.maxPreAuthPayload,
     maxPreAuthConnectionsPerIp: g.limits.maxPreAuthConnectionsPerIp,
     onConnection: (ws, ingress, release) => { handleConnection(ws, ingress, connDeps, release); },

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { createAuthStrategy, principalId } from '../src/auth/index.js';
 import { createOriginGate } from '../src/auth/origin.js';
+import { createProxyProof } from '../src/auth/proxy-proof.js';
 import { createRateLimiter } from '../src/auth/rate-limit.js';
 import { createLocalStrategy } from '../src/auth/strategies/local.js';
 import { connectWs, ConnectError } from '../src/client/ws.js';
@@ -241,8 +242,12 @@ const originValue = fc.constantFrom(
 );
 
 const garbageHop = fc.constantFrom('unknown', 'garbage', '1.2.3', '300.1.1.1', '1.2.3.4:8080', '_hidden', 'for=1.2.3.4', '01.2.3.4', '::g', '2001:db8::1::2', '1.2.3.4.5', 'localhost', '-');
+/** An address with a port as Caddy's {remote} and RFC 7239 write it: ip:port, [v6]:port, [v6]. */
+const portedHop = fc.tuple(anyAddr, fc.nat(7), fc.constantFrom('80', '43462', '65535', '65536', '0', '', '_p')).map(([a, s, port]) =>
+  isV4(a) ? `${formatAddr(a)}:${port}` : port === '' ? `[${spellAddr(a, s)}]` : `[${spellAddr(a, s)}]:${port}`);
 const hop = fc.oneof(
   { arbitrary: fc.tuple(anyAddr, fc.nat(7)).map(([a, s]) => spellAddr(a, s)), weight: 8 },
+  { arbitrary: portedHop, weight: 2 },
   { arbitrary: garbageHop, weight: 2 },
   { arbitrary: fc.constant(''), weight: 1 },
 );
@@ -254,6 +259,7 @@ const forwardedLines: fc.Arbitrary<Line[]> = fc.record({
   xffCase: fc.constantFrom(0, -1, -2, 12345),
   extra: fc.subarray([
     ['Forwarded', 'for=198.51.100.7;proto=https'], ['forwarded', 'for="[2001:db8::1]"'], ['X-Real-IP', '203.0.113.77'],
+    ['Forwarded', 'for="[2001:db8::2]:4711", for=10.0.0.7'], ['Forwarded', 'for=_hidden;by=10.0.0.1'], ['Forwarded', 'proto=https, for=203.0.113.5:443'],
     ['X-Forwarded-Proto', 'https'], ['x-forwarded-host', 'gw.example'], ['X-Forwarded-Port', '443'],
   ] as const, { maxLength: 2 }),
 }).map(({ xff, xffCase, extra }) => [
@@ -421,8 +427,14 @@ const connectParams = (req: ModelRequest) => ({
   role: 'operator', scopes: ['operator.read'], auth: { ...req.credentials },
 });
 
+/** attributeIngress with the proof src/main.ts wires (the proxy secret, in trusted-proxy mode). */
+function ingressOf(cfg: ModelConfig, req: Pick<ModelRequest, 'peer' | 'headers'>): Ingress {
+  const auth = authConfigOf(cfg);
+  return attributeIngress(fakeRequest(req), matcherOf(cfg), { proof: createProxyProof(auth.mode === 'trusted-proxy' ? auth : {}) });
+}
+
 function production(cfg: ModelConfig, req: ModelRequest, strategy = createAuthStrategy(authConfigOf(cfg))): { ingress: Ingress; outcome: ModelOutcome } {
-  const ingress = attributeIngress(fakeRequest(req), matcherOf(cfg));
+  const ingress = ingressOf(cfg, req);
   const r = runHandshake(connectParams(req), ingress, 'nonce', { strategy, originAllowed: createOriginGate(cfg.allowedOrigins), now: () => 0, deviceSkewMs: 600_000 });
   if (r.ok) return { ingress, outcome: { allow: true, principal: principalId(r.value.principal) } };
   return { ingress, outcome: { allow: false, reason: String(r.refusal.error.details?.authReason ?? r.refusal.logReason) } };
@@ -434,8 +446,8 @@ function assertSameIngress(p: Ingress, m: ModelIngress): void {
   const pc = parseAddr(p.clientIp);
   assert.ok(sameAddr(pc, m.clientIp), `clientIp: production ${p.clientIp}, model ${formatClientIp(m.clientIp)}`);
   assert.deepEqual(
-    { kind: p.kind, forwarded: p.forwarded, peerTrusted: p.peerTrusted, peerIsLoopback: p.peerIsLoopback, origins: p.origins },
-    { kind: m.kind, forwarded: m.forwarded, peerTrusted: m.peerTrusted, peerIsLoopback: m.peerIsLoopback, origins: m.origins },
+    { kind: p.kind, forwarded: p.forwarded, peerTrusted: p.peerTrusted, proven: p.proxyProven, peerIsLoopback: p.peerIsLoopback, origins: p.origins },
+    { kind: m.kind, forwarded: m.forwarded, peerTrusted: m.peerTrusted, proven: m.proven, peerIsLoopback: m.peerIsLoopback, origins: m.origins },
   );
 }
 
@@ -733,7 +745,7 @@ describe('auth properties: former disagreements between src/ and docs/auth.md', 
     fc.assert(fc.property(bad, fc.constantFrom('203.0.113.9', ''), ([prefix, v4], left) => {
       const cfg: ModelConfig = { mode: 'none', trustedProxies: ['10.0.0.0/8'], allowedOrigins: [] };
       const req = { peer: '10.0.0.5', headers: [['X-Forwarded-For', left ? `${left}, ${prefix}${v4}` : `${prefix}${v4}`] as Line] };
-      assertSameIngress(attributeIngress(fakeRequest(req), matcherOf(cfg)), modelIngress(cfg, req));
+      assertSameIngress(ingressOf(cfg, req), modelIngress(cfg, req));
     }), run(200));
   });
 

@@ -5,7 +5,7 @@ import type { Ingress } from '../transport/ingress.js';
 import { createOriginGate, isLoopbackOrigin } from './origin.js';
 
 const DIRECT_LOCAL: Ingress = {
-  peer: '127.0.0.1', peerIsLoopback: true, peerTrusted: false, forwarded: false, clientIp: '127.0.0.1',
+  peer: '127.0.0.1', peerIsLoopback: true, peerTrusted: false, proxyProven: false, forwarded: false, clientIp: '127.0.0.1', clientKey: '127.0.0.1',
   kind: 'direct-local', origins: [], host: '127.0.0.1:18789', headers: [], userAgent: undefined,
 };
 const REMOTE: Ingress = { ...DIRECT_LOCAL, peer: '203.0.113.9', clientIp: '203.0.113.9', peerIsLoopback: false, kind: 'direct-remote' };

@@ -78,7 +78,9 @@ export const gatewaySchema = (onIgnored: (path: string) => void) => obj({
     handshakeTimeoutMs: withDefault(positiveInt(), () => 10_000),
     tickIntervalMs: withDefault(positiveInt(), () => 30_000),
     maxPreAuthConnectionsPerIp: withDefault(positiveInt(), () => 64),
-  }), () => ({ maxPreAuthPayload: 64 * 1024, maxPayload: 25 * 1024 * 1024, maxBufferedBytes: 50 * 1024 * 1024, handshakeTimeoutMs: 10_000, tickIntervalMs: 30_000, maxPreAuthConnectionsPerIp: 64 })),
+    /** IPv6 clients are counted by this prefix for pre-auth caps and failure limits. */
+    ipv6Prefix: withDefault(num({ int: true, min: 16, max: 128 }), () => 64),
+  }), () => ({ maxPreAuthPayload: 64 * 1024, maxPayload: 25 * 1024 * 1024, maxBufferedBytes: 50 * 1024 * 1024, handshakeTimeoutMs: 10_000, tickIntervalMs: 30_000, maxPreAuthConnectionsPerIp: 64, ipv6Prefix: 64 })),
   /** clawgate extension: GET /metrics (docs/metrics.md); behind the gateway's auth unless public. */
   metrics: withDefault(obj({
     enabled: withDefault(bool(), () => true),

@@ -4,10 +4,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AssertionVerifier } from '../auth/assertion.js';
-import type { IpMatcher } from '../util/ip.js';
+import type { AssertionVerdict, AssertionVerifier } from '../auth/assertion.js';
+import { normalizeIp, type IpMatcher } from '../util/ip.js';
 import type { Logger } from '../util/log.js';
-import { attributeIngress, type Ingress } from './ingress.js';
+import { attributeIngress, headerPairs, type Ingress, type IngressOptions } from './ingress.js';
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse, ingress: Ingress) => void | Promise<void>;
 
@@ -27,6 +27,8 @@ export interface HttpServerOptions {
   readonly trustedProxies: IpMatcher;
   /** Verifies the proxy's signed identity assertion (trustedProxy.assertion), for trusted peers only. */
   readonly assertion?: AssertionVerifier;
+  /** Proof a trusted proxy must give before its forwarded addresses count, and the IPv6 key prefix. */
+  readonly ingress?: IngressOptions;
   readonly maxPreAuthPayload: number;
   readonly maxPreAuthConnectionsPerIp: number;
   /** `releasePreAuth` frees the connection's pending-handshake slot once it authenticates. */
@@ -56,15 +58,31 @@ function abortUpgrade(socket: Duplex, status: number, reason: string): void {
 
 export function createHttpGateway(opts: HttpServerOptions): HttpGateway {
   const { log } = opts;
-  /** Ingress, with the assertion verified once when the peer is a trusted proxy (others never cost a verification). */
-  const ingressOf = async (req: IncomingMessage): Promise<Ingress> => {
-    const base = attributeIngress(req, opts.trustedProxies);
-    if (!opts.assertion || !base.peerTrusted) return base;
-    return attributeIngress(req, opts.trustedProxies, await opts.assertion.verify(base.headers));
-  };
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPreAuthPayload, perMessageDeflate: false, clientTracking: true });
   const preAuth = new Map<string, number>();
   const routePaths = new Set(opts.routes.filter((r) => !r.allowUpgrade).map((r) => r.path));
+  // One warning per proxy and hop shape, bounded: a proxy sending hops we cannot read means
+  // every client behind it is counted as the proxy, which the operator must hear about once.
+  const warnedHops = new Set<string>();
+  const attribute = (req: IncomingMessage, assertion?: AssertionVerdict): Ingress => {
+    const ingress = attributeIngress(req, opts.trustedProxies, { ...opts.ingress, assertion });
+    if (ingress.unparsedHop !== undefined && warnedHops.size <= 32) {
+      const shape = `${ingress.peer} ${ingress.unparsedHop.replace(/[0-9]/g, '0').replace(/[a-z]/gi, 'a')}`;
+      if (!warnedHops.has(shape)) {
+        warnedHops.add(shape);
+        log.warn(warnedHops.size > 32 ? 'forwarded hop not understood (further ones are not logged)' : 'forwarded hop not understood', {
+          peer: ingress.peer, hop: ingress.unparsedHop, attributedTo: ingress.clientIp,
+          hint: 'the request is counted as its proxy; send the client address as "ip", "ip:port" or "[v6]:port" (see docs/auth.md)',
+        });
+      }
+    }
+    return ingress;
+  };
+  /** Ingress, with the assertion verified once when the peer is a trusted proxy (others never cost a verification). */
+  const ingressOf = async (req: IncomingMessage): Promise<Ingress> => {
+    if (!opts.assertion || !opts.trustedProxies.matches(normalizeIp(req.socket.remoteAddress)?.ip)) return attribute(req);
+    return attribute(req, await opts.assertion.verify(headerPairs(req.rawHeaders)));
+  };
 
   // connectionsCheckingInterval: how often node enforces the two timeouts (default 30 s), so a
   // slowloris client is cut off within ~20 s instead of up to 45 s.
@@ -91,7 +109,7 @@ export function createHttpGateway(opts: HttpServerOptions): HttpGateway {
   });
 
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, ingress: Ingress): void => {
-    const key = ingress.clientIp;
+    const key = ingress.clientKey;
     const open = preAuth.get(key) ?? 0;
     if (open >= opts.maxPreAuthConnectionsPerIp) {
       log.warn('too many pending handshakes', { remote: key, peer: ingress.peer, limit: opts.maxPreAuthConnectionsPerIp });

@@ -140,7 +140,7 @@ describe('resolveClientIp', () => {
   it('stops at the last trusted address when a hop cannot be parsed', () => {
     assert.equal(resolveClientIp('127.0.0.1', true, ['198.51.100.1, not-an-ip'], PROXIES), '127.0.0.1');
     assert.equal(resolveClientIp('127.0.0.1', true, ['198.51.100.1, garbage, 10.0.0.3'], PROXIES), '10.0.0.3');
-    assert.equal(resolveClientIp('127.0.0.1', true, ['203.0.113.1:5555'], PROXIES), '127.0.0.1', 'a hop with a port is not an address');
+    assert.equal(resolveClientIp('127.0.0.1', true, ['198.51.100.1, 10.0.0.1:x'], PROXIES), '127.0.0.1', 'a malformed port is not an address');
   });
 
   it('returns the left-most hop when every hop is trusted', () => {
@@ -160,5 +160,57 @@ describe('resolveClientIp', () => {
 
   it('uses the peer when a trusted proxy sends no X-Forwarded-For', () => {
     assert.equal(attributeIngress(req('127.0.0.1', 'X-Real-IP', '198.51.100.1'), LOCAL_PROXY).clientIp, '127.0.0.1');
+  });
+});
+
+describe('forwarded hops as proxies send them (issue 12)', () => {
+  it('reads Caddy\'s `header_up X-Forwarded-For {remote}` (ip:port) as the client, not the proxy', () => {
+    const i = attributeIngress(req('127.0.0.1', 'X-Forwarded-For', '203.0.113.9:43462'), LOCAL_PROXY);
+    assert.equal(i.clientIp, '203.0.113.9');
+    assert.equal(i.clientKey, '203.0.113.9');
+    assert.equal(i.unparsedHop, undefined);
+    assert.equal(attributeIngress(req('127.0.0.1', 'X-Forwarded-For', '[2001:db8::9]:443'), LOCAL_PROXY).clientIp, '2001:db8::9');
+  });
+
+  it('reads RFC 7239 Forwarded for= when no X-Forwarded-For is sent', () => {
+    assert.equal(attributeIngress(req('127.0.0.1', 'Forwarded', 'for="[2001:db8:cafe::17]:4711";proto=https'), LOCAL_PROXY).clientIp, '2001:db8:cafe::17');
+    assert.equal(attributeIngress(req('10.0.0.1', 'Forwarded', 'for=198.51.100.3, for=10.0.0.2'), PROXIES).clientIp, '198.51.100.3');
+    assert.equal(attributeIngress(req('127.0.0.1', 'Forwarded', 'for=_hidden'), LOCAL_PROXY).clientIp, '127.0.0.1');
+    assert.equal(attributeIngress(req('127.0.0.1', 'Forwarded', 'for=unknown'), LOCAL_PROXY).unparsedHop, undefined);
+  });
+
+  it('prefers X-Forwarded-For over Forwarded when a proxy sends both', () => {
+    const i = attributeIngress(req('127.0.0.1', 'Forwarded', 'for=198.51.100.1', 'X-Forwarded-For', '198.51.100.2'), LOCAL_PROXY);
+    assert.equal(i.clientIp, '198.51.100.2');
+  });
+
+  it('reports a hop it cannot parse, and attributes the request to the proxy', () => {
+    const i = attributeIngress(req('127.0.0.1', 'X-Forwarded-For', 'client.example:443'), LOCAL_PROXY);
+    assert.equal(i.clientIp, '127.0.0.1');
+    assert.equal(i.unparsedHop, 'client.example:443');
+  });
+
+  it('counts IPv6 clients by their /64 (configurable)', () => {
+    assert.equal(attributeIngress(req('127.0.0.1', 'X-Forwarded-For', '2001:db8:1:2::77'), LOCAL_PROXY).clientKey, '2001:db8:1:2::/64');
+    assert.equal(attributeIngress(req('127.0.0.1', 'X-Forwarded-For', '2001:db8:1:2::77'), LOCAL_PROXY, { ipv6Prefix: 128 }).clientKey, '2001:db8:1:2::77');
+    assert.equal(attributeIngress(req('127.0.0.7'), NO_PROXIES).clientKey, '127.0.0.7');
+  });
+});
+
+describe('proven proxies (issue 12)', () => {
+  const proof = (headers: readonly (readonly [string, string])[]) => headers.some(([n, v]) => n === 'x-proxy-secret' && v === 's3cret');
+  it('believes forwarded addresses only when the trusted peer gives the proof', () => {
+    const proven = attributeIngress(req('127.0.0.1', 'X-Proxy-Secret', 's3cret', 'X-Forwarded-For', '198.51.100.7'), LOCAL_PROXY, { proof });
+    assert.equal(proven.proxyProven, true);
+    assert.equal(proven.clientIp, '198.51.100.7');
+    const unproven = attributeIngress(req('127.0.0.1', 'X-Forwarded-For', '198.51.100.7'), LOCAL_PROXY, { proof });
+    assert.equal(unproven.proxyProven, false);
+    assert.equal(unproven.peerTrusted, true, 'still the proxy\'s address: the strategy names the missing secret');
+    assert.equal(unproven.clientIp, '127.0.0.1');
+    assert.equal(unproven.clientKey, '127.0.0.1');
+  });
+  it('never proves an untrusted peer, and needs no proof when none is configured', () => {
+    assert.equal(attributeIngress(req('203.0.113.5', 'X-Proxy-Secret', 's3cret'), LOCAL_PROXY, { proof }).proxyProven, false);
+    assert.equal(attributeIngress(req('127.0.0.1'), LOCAL_PROXY).proxyProven, true);
   });
 });

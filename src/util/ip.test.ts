@@ -1,7 +1,7 @@
 // Unit tests for IP normalisation, CIDR parsing, matching and the loopback helpers in ip.ts.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cidrCoversLoopback, createIpMatcher, isLoopbackIp, normalizeIp, parseCidr, type Cidr } from './ip.js';
+import { cidrCoversLoopback, clientKey, createIpMatcher, isLoopbackIp, normalizeIp, parseCidr, type Cidr } from './ip.js';
 
 const cidr = (text: string): Cidr => {
   const c = parseCidr(text);
@@ -177,4 +177,20 @@ describe('cidrCoversLoopback', () => {
     () => {
       for (const t of ['0::1', '0:0:0:0:0:0:0:1', '::/1', '::/127']) assert.equal(cidrCoversLoopback(cidr(t)), true, t);
     });
+});
+
+describe('clientKey', () => {
+  it('keeps IPv4 and ::1, and counts other IPv6 by its prefix', () => {
+    assert.equal(clientKey('203.0.113.9'), '203.0.113.9');
+    assert.equal(clientKey('::ffff:203.0.113.9'), '203.0.113.9');
+    assert.equal(clientKey('::ffff:127.0.0.9'), '127.0.0.9');
+    assert.equal(clientKey('::1'), '::1');
+    assert.equal(clientKey('2001:db8:1:2:3:4:5:6'), '2001:db8:1:2::/64');
+    assert.equal(clientKey('2001:db8:1:2:ffff::1'), '2001:db8:1:2::/64');
+    assert.equal(clientKey('2001:db8:1:2:3:4:5:6', 48), '2001:db8:1::/48');
+    assert.equal(clientKey('2001:db8:1:2:3:4:5:6', 56), '2001:db8:1::/56');
+    assert.equal(clientKey('2001:db8:1:2ff:3:4:5:6', 56), '2001:db8:1:200::/56');
+    assert.equal(clientKey('2001:db8:1:2:3:4:5:6', 128), '2001:db8:1:2:3:4:5:6');
+    assert.equal(clientKey('unknown'), 'unknown');
+  });
 });

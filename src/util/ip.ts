@@ -89,6 +89,23 @@ export function createIpMatcher(cidrs: readonly Cidr[]): IpMatcher {
   };
 }
 
+/**
+ * The key pre-auth caps and failure limits count a client under: an IPv4 address (and ::1) as
+ * is, any other IPv6 address by its /`ipv6Prefix` network, since one subscriber usually holds
+ * a whole /64. (Rotating 127.x addresses is caught by the gateway-wide failure budget.)
+ */
+export function clientKey(ip: string, ipv6Prefix = 64): string {
+  const n = normalizeIp(ip);
+  if (!n) return ip;
+  if (n.family === 4 || ipv6Prefix >= 128 || n.ip === '::1') return n.ip;
+  const groups = expandIpv6(n.ip)!;
+  const masked = groups.map((g, i) => {
+    const bits = Math.max(0, Math.min(16, ipv6Prefix - i * 16));
+    return bits === 0 ? 0 : g & ((0xffff << (16 - bits)) & 0xffff);
+  });
+  return `${compressIpv6(masked)}/${ipv6Prefix}`;
+}
+
 const LOOPBACK = createIpMatcher([parseCidr('127.0.0.0/8')!, parseCidr('::1/128')!]);
 
 export const isLoopbackIp = (ip: string | undefined | null): boolean => LOOPBACK.matches(ip);

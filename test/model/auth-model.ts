@@ -2,7 +2,8 @@
 // from docs/auth.md and docs/reference/auth-reasons.md (the spec), never from src/. The property
 // tests in test/auth-properties.test.ts compare production's decisions with this model's.
 // Where the docs leave a detail open, the choice made here is marked "interpretation:".
-import { formatAddr, inAnyRange, isLoopback, parseAddr, parseRange, parseV6Bits, type Addr, type Range } from './ip-model.js';
+import { modelForwardedHops, modelXffHops, type ModelHop } from './forwarded-model.js';
+import { formatAddr, inAnyRange, isLoopback, isV4, parseAddr, parseRange, parseV6Bits, type Addr, type Range } from './ip-model.js';
 
 export type Mode = 'none' | 'token' | 'password' | 'trusted-proxy';
 
@@ -38,6 +39,7 @@ export interface ModelIngress {
   readonly peer: Addr | null;
   readonly peerIsLoopback: boolean;
   readonly peerTrusted: boolean;
+  readonly proven: boolean;
   readonly forwarded: boolean;
   readonly clientIp: Addr | null;
   readonly kind: Kind;
@@ -95,20 +97,33 @@ export function trustedRanges(cfg: ModelConfig): Range[] {
 }
 
 /**
- * The X-Forwarded-For walk. interpretation: an empty list element (",,") is not a hop (RFC 9110
- * §5.6.1: recipients ignore empty list elements); elements are trimmed of spaces and tabs.
+ * The hop walk (docs/auth.md "Forwarded addresses"): right to left, trusted hops skipped; the
+ * first untrusted address is the client; a hop naming no address (unknown, obfuscated, an
+ * element without for=) or not understood stops the walk at the last vouched address.
  */
-export function resolveClient(peer: Addr | null, peerTrusted: boolean, xffValues: readonly string[], ranges: readonly Range[]): Addr | null {
-  if (!peerTrusted || xffValues.length === 0) return peer;
-  const hops = xffValues.join(',').split(',').map((h) => h.replace(/^[ \t]+|[ \t]+$/g, '')).filter((h) => h !== '');
+export function walkHops(peer: Addr | null, hops: readonly ModelHop[], ranges: readonly Range[]): Addr | null {
   let vouched = peer;
   for (let i = hops.length - 1; i >= 0; i--) {
-    const a = parseAddr(hops[i]!);
-    if (!a) return vouched;
-    if (!inAnyRange(a, ranges)) return a;
-    vouched = a;
+    const h = hops[i]!;
+    if (typeof h === 'string') return vouched;
+    if (!inAnyRange(h.ip, ranges)) return h.ip;
+    vouched = h.ip;
   }
   return vouched;
+}
+
+/** X-Forwarded-For when the request carries one, else Forwarded. */
+export function resolveClient(peer: Addr | null, proven: boolean, xffValues: readonly string[], ranges: readonly Range[], fwdValues: readonly string[] = []): Addr | null {
+  if (!proven) return peer;
+  return walkHops(peer, xffValues.length > 0 ? modelXffHops(xffValues) : modelForwardedHops(fwdValues), ranges);
+}
+
+/** "proven": a trusted peer that sent the proxy secret header exactly once with the exact value (when one is configured). */
+export function modelProven(cfg: ModelConfig, peerTrusted: boolean, headers: ModelRequest['headers']): boolean {
+  const ps = cfg.mode === 'trusted-proxy' ? cfg.trustedProxy?.proxySecret : undefined;
+  if (!peerTrusted || !ps) return peerTrusted;
+  const sent = headers.filter(([n]) => lc(n) === lc(ps.header));
+  return sent.length === 1 && sent[0]![1] === ps.value;
 }
 
 export function modelIngress(cfg: ModelConfig, req: Pick<ModelRequest, 'peer' | 'headers'>, ranges = trustedRanges(cfg)): ModelIngress {
@@ -117,14 +132,23 @@ export function modelIngress(cfg: ModelConfig, req: Pick<ModelRequest, 'peer' | 
   const peerTrusted = inAnyRange(peer, ranges);
   const forwarded = req.headers.some(([n]) => isForwardedHeaderName(n));
   const xff = req.headers.filter(([n]) => lc(n) === 'x-forwarded-for').map(([, v]) => v);
+  const fwd = req.headers.filter(([n]) => lc(n) === 'forwarded').map(([, v]) => v);
   const origins = req.headers.filter(([n]) => lc(n) === 'origin').map(([, v]) => v);
   // direct-local: "loopback peer, not a trusted proxy, no forwarded headers, no Origin"
   const kind: Kind = peerTrusted ? 'trusted-proxy' : peerIsLoopback ? (forwarded || origins.length > 0 ? 'local-forwarded' : 'direct-local') : 'direct-remote';
   const host = req.headers.find(([n]) => lc(n) === 'host')?.[1];
-  return { peer, peerIsLoopback, peerTrusted, forwarded, clientIp: resolveClient(peer, peerTrusted, xff, ranges), kind, origins, host };
+  const proven = modelProven(cfg, peerTrusted, req.headers);
+  return { peer, peerIsLoopback, peerTrusted, proven, forwarded, clientIp: resolveClient(peer, proven, xff, ranges, fwd), kind, origins, host };
 }
 
 export const formatClientIp = (a: Addr | null): string => (a ? formatAddr(a) : 'unknown');
+
+/** "IPv6 clients are counted by their /64 (gateway.limits.ipv6Prefix); IPv4 and ::1 by address." */
+export function limiterKey(a: Addr | null, prefix: number): string {
+  if (!a || isV4(a) || a.value === 1n || prefix >= 128) return formatClientIp(a);
+  const mask = ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - prefix)) - 1n);
+  return `${formatAddr({ value: a.value & mask })}/${prefix}`;
+}
 
 // ── the Origin gate (docs/auth.md "Origin gate for browsers") ───────────────────────────────
 
@@ -283,7 +307,7 @@ export class ModelLimiter {
 
   decide(kind: 'token' | 'password', expected: string, given: string | undefined, ingress: ModelIngress, now: number): ModelOutcome & { retryAfterMs?: number } {
     const limited = !(this.spec.exemptLoopback && ingress.kind === 'direct-local');
-    const key = formatClientIp(ingress.clientIp);
+    const key = limiterKey(ingress.clientIp, 64);
     const e = this.entries.get(key);
     if (limited && e && now < e.lockedUntil) return { allow: false, reason: 'rate_limited', retryAfterMs: e.lockedUntil - now };
     const out = modelSharedSecret(kind, expected, given);

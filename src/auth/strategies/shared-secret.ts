@@ -17,7 +17,7 @@ export interface SharedSecretSpec {
 }
 
 export function checkSharedSecret(spec: SharedSecretSpec, req: AuthRequest): AuthDecision {
-  const key = req.ingress.clientIp;
+  const key = req.ingress.clientKey;
   const limited = !(spec.exemptLoopback && req.ingress.kind === 'direct-local');
   if (limited) {
     const wait = spec.limiter.blockedFor(key);

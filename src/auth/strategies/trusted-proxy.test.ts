@@ -7,7 +7,7 @@ import { compileAllowUsers, createTrustedProxyStrategy, invalidUserValue, MAX_US
 
 function ingress(headers: [string, string][], over: Partial<Ingress> = {}): Ingress {
   return {
-    peer: '127.0.0.1', peerIsLoopback: true, peerTrusted: true, forwarded: false, clientIp: '127.0.0.1',
+    peer: '127.0.0.1', peerIsLoopback: true, peerTrusted: true, proxyProven: true, forwarded: false, clientIp: '127.0.0.1', clientKey: '127.0.0.1',
     kind: 'trusted-proxy', origins: [], host: 'gw.local', userAgent: undefined,
     headers: headers.map(([n, v]) => [n.toLowerCase(), v] as const),
     ...over,
