@@ -16,7 +16,9 @@ import { createScopeCeiling } from './auth/scopes.js';
 import { createEventBus } from './rpc/events.js';
 import { createHelloBuilder, createPresencePublisher } from './rpc/hello.js';
 import { createPresence } from './rpc/presence.js';
-import { createRouter, type MethodDef } from './rpc/registry.js';
+import { createRouter, type CallContext, type MethodDef } from './rpc/registry.js';
+import { formatIssues, validate } from './protocol/schema.js';
+import { RpcError } from './protocol/error-codes.js';
 import type { MethodServices } from './rpc/context.js';
 import { systemMethods } from './rpc/methods/system.js';
 import { agentsMethods } from './rpc/methods/agents.js';
@@ -38,12 +40,28 @@ import { join } from 'node:path';
 import { createHttpGateway, sendJson, type HttpGateway, type HttpRoute } from './transport/http.js';
 import { handleConnection, type ConnectionDeps } from './transport/ws-connection.js';
 import { controlUiRoutes } from './transport/static-ui.js';
+import { sessionViewMethods } from './rpc/methods/session-views.js';
+import { chatStartupMethods } from './rpc/methods/chat-startup.js';
+import { ABSENT_FEATURE_METHODS } from './rpc/methods/absent-features.js';
+import { openclawUiRoutes } from './transport/openclaw-ui.js';
+import { controlUiBootstrap } from './rpc/control-ui-bootstrap.js';
 import { withHttpAuth } from './transport/http-auth.js';
 import { createGatewayMetrics, metricsHandler } from './metrics/gateway.js';
 import { createIpMatcher } from './util/ip.js';
 import { createLogger, type Logger } from './util/log.js';
 import { VERSION } from './version.js';
 import { createChannels } from './channels/index.js';
+
+
+/** Calls sessions.list as registered (its own params schema and handler), for sessions.subscribe. */
+function listThrough(methods: readonly MethodDef[]) {
+  const def = methods.find((m) => m.name === 'sessions.list')!;
+  return (ctx: CallContext, params: Record<string, unknown>) => {
+    const parsed = validate(def.params, params);
+    if (!parsed.ok) throw new RpcError('INVALID_REQUEST', `invalid sessions.subscribe params: ${formatIssues(parsed.issues)}`, { details: { code: 'INVALID_PARAMS', issues: parsed.issues } });
+    return def.handle(ctx, parsed.value);
+  };
+}
 
 export { GATEWAY_EVENTS } from './rpc/hello.js';
 
@@ -182,6 +200,8 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
     ...systemMethods(services, { sections: () => ({ sessions: { path: join(config.stateDir, 'clawgate.db'), count: store.countSessions(), active: runs.activeCount }, ...channels.health() }) }),
     ...agentsMethods(services), ...sessionsMethods(services, runs, store), ...agentMethods(runs), ...chatMethods(runs, store),
   ];
+  // OpenClaw Control UI / TUI reads (docs/protocol.md#methods-openclaw-clients-call).
+  methods.push(...sessionViewMethods({ store, list: listThrough(methods) }), ...chatStartupMethods(services, store), ...ABSENT_FEATURE_METHODS);
   router = timedRouter(createRouter(methods, log), metrics.rpc);
   // Channels start once the gateway listens and stop first on close.
   const channels = await createChannels(config, { dial, log });
@@ -221,7 +241,11 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
     } },
     ...(g.metrics.enabled ? [{ method: 'GET' as const, path: '/metrics', handle: g.metrics.public ? metricsHandler(metrics)
       : withHttpAuth(metricsHandler(metrics), { strategy, originAllowed: connDeps.handshake.originAllowed, log }) }] : []),
-    ...(g.controlUi.enabled ? controlUiRoutes(g.controlUi.basePath) : []),
+    ...(!g.controlUi.enabled ? [] : g.controlUi.root ? openclawUiRoutes({
+      root: g.controlUi.root, basePath: g.controlUi.basePath,
+      bootstrap: () => controlUiBootstrap(config, VERSION),
+      withAuth: (h) => withHttpAuth(h, { strategy, originAllowed: connDeps.handshake.originAllowed, log }),
+    }) : controlUiRoutes(g.controlUi.basePath)),
   ];
   const http = createHttpGateway({
     routes,

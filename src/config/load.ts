@@ -1,7 +1,9 @@
 // Loads configuration: read the file (inspect.ts), overlay flags and env secrets, validate
 // everything (collecting every problem), apply startup rules, then freeze. This directory is
 // the only place that reads process.env or config/state files.
-import { join } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Issue } from '../protocol/schema.js';
 import { deepFreeze, type DeepReadonly } from '../util/freeze.js';
 import type { Cidr } from '../util/ip.js';
@@ -79,7 +81,8 @@ export interface GatewayConfig {
     bind: 'loopback' | 'lan' | 'auto' | 'custom';
     bindHost: string;
     bindIsLoopback: boolean;
-    controlUi: { enabled: boolean; basePath: string; allowedOrigins: string[] };
+    /** `root`: absolute path of a checked OpenClaw Control UI folder (has index.html). */
+    controlUi: { enabled: boolean; basePath: string; allowedOrigins: string[]; root?: string };
     auth: AuthConfig;
     trustedProxies: Cidr[];
     limits: RawConfig['gateway']['limits'];
@@ -168,6 +171,7 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
     models.providers[name] = apiKeyValue === undefined ? { ...p } : { ...p, apiKeyValue };
   }
   const slack = resolveSlack(raw, env, issues);
+  const uiRoot = g.controlUi.root === undefined ? undefined : resolveControlUiRoot(g.controlUi.root, configPath, env, issues);
   if (issues.length > 0) {
     const bad = issues.slice(0, schemaIssueCount).map((i) => i.path);
     const overlaps = (p: string) => bad.some((b) => b === p || b.startsWith(`${p}.`) || p.startsWith(`${b}.`) || p.startsWith(`${b}[`));
@@ -206,7 +210,7 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
     stateDir,
     gateway: {
       port: g.port, bind: g.bind, bindHost, bindIsLoopback,
-      controlUi: { ...g.controlUi, allowedOrigins: [...g.controlUi.allowedOrigins] },
+      controlUi: { enabled: g.controlUi.enabled, basePath: g.controlUi.basePath, allowedOrigins: [...g.controlUi.allowedOrigins], ...(uiRoot ? { root: uiRoot } : {}) },
       auth, trustedProxies, limits: g.limits,
       metrics: g.metrics,
     },
@@ -271,4 +275,21 @@ export function configuredSecrets(cfg: FrozenConfig): string[] {
   const slack = cfg.channels.slack;
   if (slack?.enabled) out.push(slack.appToken, slack.botToken);
   return out;
+}
+
+/**
+ * `gateway.controlUi.root`: "~/" is the home folder, a relative path is relative to the config
+ * file's folder (else the working directory). It must be a folder holding index.html.
+ */
+function resolveControlUiRoot(root: string, configPath: string | null, env: Readonly<Record<string, string | undefined>>, issues: Issue[]): string | undefined {
+  const home = env.HOME ?? homedir();
+  const expanded = root === '~' ? home : root.startsWith('~/') ? join(home, root.slice(2)) : root;
+  const abs = isAbsolute(expanded) ? resolve(expanded) : resolve(configPath ? dirname(configPath) : process.cwd(), expanded);
+  const hint = 'point it at a built OpenClaw Control UI, e.g. <openclaw package>/dist/control-ui';
+  let dir: string;
+  try { dir = realpathSync(abs); } catch { issues.push({ path: 'gateway.controlUi.root', message: `"${abs}" does not exist; ${hint}` }); return undefined; }
+  if (!statSync(dir).isDirectory()) { issues.push({ path: 'gateway.controlUi.root', message: `"${abs}" is not a folder; ${hint}` }); return undefined; }
+  const index = join(dir, 'index.html');
+  if (!existsSync(index) || !statSync(index).isFile()) { issues.push({ path: 'gateway.controlUi.root', message: `"${abs}" has no index.html; ${hint}` }); return undefined; }
+  return dir;
 }

@@ -32,7 +32,9 @@ export const gatewaySchema = (onIgnored: (path: string) => void) => obj({
     enabled: withDefault(bool(), () => true),
     basePath: withDefault(str({ pattern: /^\/[A-Za-z0-9._~\-/]*$/, patternHint: 'must be an absolute URL path like "/" or "/openclaw"' }), () => '/'),
     allowedOrigins: withDefault(arr(str({ min: 1 })), () => []),
-  }, { ignoredKeys: ['allowInsecureAuth', 'dangerouslyAllowHostHeaderOriginFallback', 'dangerouslyDisableDeviceAuth', 'root'], onIgnored }), () => ({ enabled: true, basePath: '/', allowedOrigins: [] })),
+    /** A built OpenClaw Control UI folder to serve instead of clawgate's own UI. */
+    root: optional(str({ min: 1, max: 4096 })),
+  }, { ignoredKeys: ['allowInsecureAuth', 'dangerouslyAllowHostHeaderOriginFallback', 'dangerouslyDisableDeviceAuth'], onIgnored }), () => ({ enabled: true, basePath: '/', allowedOrigins: [] })),
   auth: withDefault(obj({
     mode: optional(literal(...AUTH_MODES)),
     token: optional(str({ min: 1 })),

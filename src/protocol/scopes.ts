@@ -11,11 +11,29 @@ export type Role = (typeof ROLES)[number];
 const READ = 'operator.read' as const;
 const WRITE = 'operator.write' as const;
 const ADMIN = 'operator.admin' as const;
+const APPROVALS = 'operator.approvals' as const;
 
 /** Scope each method needs. Keep alphabetical within a scope. */
 export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
+  'agent.identity.get': READ,
   'agents.list': READ,
   'chat.history': READ,
+  'chat.metadata': READ,
+  'chat.startup': READ,
+  'cron.list': READ,
+  'cron.status': READ,
+  'models.authStatus': READ,
+  'progressCard.get': READ,
+  'sessions.branches.list': READ,
+  'sessions.companion.state': READ,
+  'sessions.describe': READ,
+  'sessions.messages.subscribe': READ,
+  'sessions.messages.unsubscribe': READ,
+  'sessions.observer.visibility': READ,
+  'sessions.subscribe': READ,
+  'sessions.unsubscribe': READ,
+  'talk.catalog': READ,
+  'tasks.list': READ,
   'health': READ,
   'sessions.list': READ,
   'sessions.resolve': READ,
@@ -27,7 +45,12 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
   'chat.send': WRITE,
   'sessions.create': WRITE,
   'sessions.send': WRITE,
+  'question.list': WRITE,
   'sessions.delete': ADMIN,
+  'update.status': ADMIN,
+  'exec.approval.list': APPROVALS,
+  'openclaw.approval.list': APPROVALS,
+  'plugin.approval.list': APPROVALS,
 });
 
 const ADMIN_PREFIXES = ['config.', 'exec.approvals.', 'wizard.', 'update.'];

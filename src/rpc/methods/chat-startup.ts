@@ -1,0 +1,75 @@
+// chat.startup (the Control UI's first read of a chat: the transcript tail plus the session row
+// and model defaults), chat.metadata, agent.identity.get and models.authStatus.
+import { bool, num, obj, optional, str } from '../../protocol/schema.js';
+import { RpcError } from '../../protocol/error-codes.js';
+import { parseSessionKey } from '../../agents/session-keys.js';
+import { assistantIdentity } from '../control-ui-bootstrap.js';
+import { defineMethod, type MethodDef } from '../registry.js';
+import type { MethodServices, SessionReader } from '../context.js';
+import { toWireMessage } from './chat.js';
+import { toWireSession } from './sessions.js';
+
+const MAX_STARTUP_BYTES = 4 * 1024 * 1024;
+
+/** The newest messages whose JSON fits in maxBytes (oldest dropped first). */
+function fitBytes<T>(items: T[], maxBytes: number): T[] {
+  let total = 2;
+  let i = items.length;
+  while (i > 0) {
+    const n = Buffer.byteLength(JSON.stringify(items[i - 1])) + 1;
+    if (total + n > maxBytes) break;
+    total += n;
+    i--;
+  }
+  return items.slice(i);
+}
+
+export function chatStartupMethods(s: MethodServices, store: SessionReader): MethodDef[] {
+  const cfg = s.facts.config;
+  const modelOf = (agentId: string | undefined) => {
+    const ref = cfg.agents.list.find((a) => a.id === agentId)?.model ?? cfg.agents.defaults.model;
+    const slash = ref.indexOf('/');
+    return slash > 0 ? { modelProvider: ref.slice(0, slash), model: ref.slice(slash + 1) } : { modelProvider: 'clawgate', model: ref };
+  };
+  const agentOfKey = (key: string | undefined) => (key ? parseSessionKey(key)?.agentId : undefined);
+  return [
+    defineMethod({
+      name: 'chat.startup',
+      params: obj({ sessionKey: str({ min: 1, max: 500 }), agentId: optional(str({ max: 64 })), limit: optional(num({ int: true, min: 1, max: 1000 })), maxBytes: optional(num({ int: true, min: 1024 })) }),
+      handle: (_ctx, p) => {
+        const row = store.getSession(p.sessionKey);
+        const agentId = row?.agentId ?? agentOfKey(p.sessionKey) ?? p.agentId;
+        const messages = row ? fitBytes(store.listMessages(row.key, p.limit ?? 80).map(toWireMessage), Math.min(p.maxBytes ?? MAX_STARTUP_BYTES, MAX_STARTUP_BYTES)) : [];
+        return {
+          sessionKey: p.sessionKey, sessionId: row?.sessionId ?? null, messages, pendingInputs: [],
+          defaults: { ...modelOf(agentId), contextTokens: null },
+          ...(row ? { sessionInfo: { ...toWireSession(row), hasActiveRun: row.status === 'running', activeRunIds: row.status === 'running' && row.lastRunId ? [row.lastRunId] : [] } } : {}),
+        };
+      },
+    }),
+    defineMethod({
+      name: 'chat.metadata',
+      params: obj({ sessionKey: optional(str({ min: 1, max: 500 })), agentId: optional(str({ max: 64 })) }),
+      handle: (_ctx, p) => {
+        const agentId = agentOfKey(p.sessionKey) ?? p.agentId ?? assistantIdentity(cfg)?.agentId;
+        const m = modelOf(agentId);
+        return { agentId, ...m, models: [{ id: m.model, provider: m.modelProvider, name: m.model }], commands: [], skills: [] };
+      },
+    }),
+    defineMethod({
+      name: 'agent.identity.get',
+      params: obj({ agentId: optional(str({ min: 1, max: 64 })), sessionKey: optional(str({ min: 1, max: 500 })) }),
+      handle: (_ctx, p) => {
+        const id = assistantIdentity(cfg, p.agentId ?? agentOfKey(p.sessionKey));
+        if (!id) throw new RpcError('INVALID_REQUEST', `unknown agent "${p.agentId ?? agentOfKey(p.sessionKey)}"`, { details: { code: 'NOT_FOUND' } });
+        return id;
+      },
+    }),
+    defineMethod({
+      name: 'models.authStatus',
+      params: obj({ agentId: optional(str({ max: 64 })), refresh: optional(bool()) }),
+      // Provider keys come from the config or env at startup; nothing here expires or needs a login.
+      handle: () => ({ ts: Date.now(), providers: [] }),
+    }),
+  ];
+}
