@@ -41,7 +41,7 @@ export function chatStartupMethods(s: MethodServices, store: SessionReader): Met
         const agentId = row?.agentId ?? agentOfKey(p.sessionKey) ?? p.agentId;
         const messages = row ? fitBytes(store.listMessages(row.key, p.limit ?? 80).map(toWireMessage), Math.min(p.maxBytes ?? MAX_STARTUP_BYTES, MAX_STARTUP_BYTES)) : [];
         return {
-          sessionKey: p.sessionKey, sessionId: row?.sessionId ?? null, messages, pendingInputs: [],
+          sessionKey: p.sessionKey, sessionId: row?.sessionId ?? null, messages, pendingInputs: { items: [], total: 0 },
           defaults: { ...modelOf(agentId), contextTokens: null },
           ...(row ? { sessionInfo: { ...toWireSession(row), hasActiveRun: row.status === 'running', activeRunIds: row.status === 'running' && row.lastRunId ? [row.lastRunId] : [] } } : {}),
         };
