@@ -2,7 +2,6 @@
 // and model defaults), chat.metadata, agent.identity.get and models.authStatus.
 import { bool, num, obj, optional, str } from '../../protocol/schema.js';
 import { RpcError } from '../../protocol/error-codes.js';
-import { parseSessionKey } from '../../agents/session-keys.js';
 import { assistantIdentity } from '../control-ui-bootstrap.js';
 import { defineMethod, type MethodDef } from '../registry.js';
 import type { MethodServices, SessionReader } from '../context.js';
@@ -31,7 +30,7 @@ export function chatStartupMethods(s: MethodServices, store: SessionReader): Met
     const slash = ref.indexOf('/');
     return slash > 0 ? { modelProvider: ref.slice(0, slash), model: ref.slice(slash + 1) } : { modelProvider: 'clawgate', model: ref };
   };
-  const agentOfKey = (key: string | undefined) => (key ? parseSessionKey(key)?.agentId : undefined);
+  const agentOfKey = (key: string | undefined) => (key ? /^agent:([a-z0-9][a-z0-9_-]{0,63}):/.exec(key)?.[1] : undefined);
   return [
     defineMethod({
       name: 'chat.startup',
