@@ -208,7 +208,13 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
 
   const strategy = createAuthStrategy(g.auth, now);
   // trustedProxy.assertion: verified once per request at the edge (transport/http.ts), read by the strategy.
-  const assertion = g.auth.mode === 'trusted-proxy' && g.auth.assertion ? createAssertionVerifier(g.auth.assertion, { now }) : undefined;
+  const assertionCfg = g.auth.mode === 'trusted-proxy' ? g.auth.assertion : undefined;
+  const assertion = assertionCfg ? createAssertionVerifier(assertionCfg, {
+    now,
+    onFetchError: (reason) => log.warn('assertion key set unavailable: refusing assertions until it can be fetched', {
+      jwksUrl: 'url' in assertionCfg.keys ? assertionCfg.keys.url.split('?')[0] : undefined, reason,
+    }),
+  }) : undefined;
   const hello = createHelloBuilder({ config, methods: router.methods, presence, version: VERSION, startedAt });
   const presenceEvents = createPresencePublisher(bus, presence);
 

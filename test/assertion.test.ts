@@ -153,6 +153,7 @@ describe('trusted-proxy with a signed assertion: key set from a file, groups, un
     const gw = await bootGateway({ gateway: gatewayWith({ jwksUrl: jwks.url }) });
     try {
       assertUnauthorized(await refused({ url: gw.url, headers: { [HEADER]: await signAssertion(key, ME) } }), 'trusted_proxy_assertion_jwks_unavailable');
+      assert.ok(gw.logs.some((l) => l.includes('assertion key set unavailable') && l.includes(jwks.url) && l.includes('ECONNREFUSED')), 'the log says which key set and why');
       // A direct connection from an untrusted peer never makes the gateway fetch anything.
       assertUnauthorized(await refused({ url: gw.url, localAddress: '127.0.0.2', headers: { [HEADER]: await signAssertion(key, ME) } }), 'trusted_proxy_untrusted_source');
     } finally { await gw.stop(); }

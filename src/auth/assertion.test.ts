@@ -220,12 +220,14 @@ describe('assertion verifier: a JWKS over HTTP', () => {
     jwks.delayMs = 4_000;
     jwks.fetches = 0;
     try {
-      const v = remote({ timeoutMs: 200, failureBackoffMs: 60_000 });
+      const told: string[] = [];
+      const v = remote({ timeoutMs: 200, failureBackoffMs: 60_000, onFetchError: (r) => told.push(r) });
       const responses = jwks.responses;
       assert.equal(reason(await v.verify([[HEADER, await sign(a)]])), 'trusted_proxy_assertion_jwks_unavailable');
       assert.equal(jwks.responses, responses, 'it gave up before the slow server answered');
       assert.equal(reason(await v.verify([[HEADER, await sign(a)]])), 'trusted_proxy_assertion_jwks_unavailable');
       assert.equal(jwks.fetches, 1, 'no second fetch during the backoff');
+      assert.deepEqual(told, ['timed out'], 'the operator is told once why');
     } finally { jwks.delayMs = 0; }
   });
 

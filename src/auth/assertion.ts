@@ -46,6 +46,8 @@ export interface VerifierOptions {
   /** After a failed fetch, refuse at once without fetching for this long (default 5 s). */
   readonly failureBackoffMs?: number;
   readonly fetch?: typeof fetch;
+  /** Told why a key set fetch failed (once per failed fetch, not for refusals during the backoff). */
+  readonly onFetchError?: (reason: string) => void;
 }
 
 const refused = (reason: AuthReason, header?: string): AssertionVerdict => ({ kind: 'refused', reason, ...(header ? { header } : {}) });
@@ -56,7 +58,7 @@ const CONTROL = /\p{Cc}/u;
 class JwksUnavailable extends Error {}
 
 /** A fetch that fails fast during the backoff after a failure, and bounds the body it reads. */
-function guardedFetch(base: typeof fetch, backoffMs: number, now: () => number): typeof fetch {
+function guardedFetch(base: typeof fetch, backoffMs: number, now: () => number, onError: (reason: string) => void): typeof fetch {
   let failedAt = -Infinity;
   return (async (url: string | URL | Request, init?: RequestInit) => {
     if (now() - failedAt < backoffMs) throw new JwksUnavailable('JWKS fetch failed recently; not retrying yet');
@@ -81,6 +83,8 @@ function guardedFetch(base: typeof fetch, backoffMs: number, now: () => number):
       return new Response(JSON.stringify(parsed), { status: 200, headers: { 'content-type': 'application/json' } });
     } catch (err) {
       failedAt = now();
+      const e = err as Error & { cause?: { code?: string } };
+      onError(e.name === 'TimeoutError' || e.name === 'AbortError' ? 'timed out' : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`.slice(0, 200));
       throw err;
     }
   }) as typeof fetch;
@@ -125,7 +129,7 @@ export function createAssertionVerifier(cfg: AssertionConfig, opts: VerifierOpti
       timeoutDuration: opts.timeoutMs ?? 5_000,
       cooldownDuration: opts.cooldownMs ?? 30_000,
       cacheMaxAge: opts.cacheMaxAgeMs ?? 600_000,
-      [customFetch]: guardedFetch(opts.fetch ?? fetch, opts.failureBackoffMs ?? 5_000, Date.now),
+      [customFetch]: guardedFetch(opts.fetch ?? fetch, opts.failureBackoffMs ?? 5_000, Date.now, opts.onFetchError ?? (() => {})),
     })
     : createLocalJWKSet(cfg.keys.jwks as JSONWebKeySet);
   const verifyOptions = {
