@@ -13,6 +13,7 @@ import { connectWs } from '../src/client/ws.js';
 import type { CallerContext } from '../src/rpc/registry.js';
 import { silentLogger } from '../src/util/log.js';
 import { VERSION } from '../src/version.js';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { measureRate, median, startEchoServer, type Rate } from './plain-ws.js';
 import type { LoadJob } from './load-worker.js';
 
@@ -122,6 +123,17 @@ async function main(): Promise<void> {
     auth: { mode: 'trusted-proxy', trustedProxy: { userHeader: 'x-authentik-email', allowUsers: [PROXY_USER] } },
     trustedProxies: ['127.0.0.0/8'],
   });
+  // The same proxy gateway, but the identity is a signed assertion (ES256, key set from a file) verified at each upgrade.
+  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  const jwksFile = join(tmp('clawgate-bench-jwks-'), 'jwks.json');
+  writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256', use: 'sig' }] }));
+  const assertGw = await bootInProcess({
+    bind: 'loopback',
+    auth: { mode: 'trusted-proxy', trustedProxy: { allowUsers: [PROXY_USER], assertion: { header: 'x-assertion', jwksFile, issuer: 'https://bench.example', audience: 'clawgate' } } },
+    trustedProxies: ['127.0.0.0/8'],
+  });
+  const assertion = await new SignJWT({ email: PROXY_USER }).setProtectedHeader({ alg: 'ES256', kid: 'bench' })
+    .setIssuer('https://bench.example').setAudience('clawgate').setIssuedAt().setExpirationTime('10m').sign(privateKey);
   const seededGw = await bootInProcess({ auth: { mode: 'token', token: TOKEN } });
   const echo = await startEchoServer();
   const load = startLoadWorker();
@@ -139,7 +151,7 @@ async function main(): Promise<void> {
   const tokenParams = connectParams({ token: TOKEN });
   const proxyParams = connectParams({});
   const proxyHeaders = { 'x-authentik-email': PROXY_USER };
-  const keys = ['hsBaseSeq', 'hsTokenSeq', 'hsProxySeq', 'hsBaseConc', 'hsTokenConc', 'hsProxyConc', 'rttBase', 'rttHealth', 'callInProc', 'callFreshWs', 'callInProcSeeded', 'callFreshWsSeeded'] as const;
+  const keys = ['hsBaseSeq', 'hsTokenSeq', 'hsProxySeq', 'hsAssertSeq', 'hsBaseConc', 'hsTokenConc', 'hsProxyConc', 'hsAssertConc', 'rttBase', 'rttHealth', 'callInProc', 'callFreshWs', 'callInProcSeeded', 'callFreshWsSeeded'] as const;
   const results = Object.fromEntries(keys.map((k) => [k, [] as Rate[]])) as Record<(typeof keys)[number], Rate[]>;
 
   for (let r = 0; r < ROUNDS; r++) {
@@ -150,9 +162,11 @@ async function main(): Promise<void> {
     results.hsBaseSeq.push(await load.run({ kind: 'echo-once', url: echo.url, opts: { localAddress: la }, bounds: hs }));
     results.hsTokenSeq.push(await load.run({ kind: 'handshake', url: tokenGw.url, params: tokenParams, opts: { localAddress: la }, bounds: hs }));
     results.hsProxySeq.push(await load.run({ kind: 'handshake', url: proxyGw.url, params: proxyParams, opts: proxyOpts, bounds: hs }));
+    results.hsAssertSeq.push(await load.run({ kind: 'handshake', url: assertGw.url, params: proxyParams, opts: { localAddress: la, headers: { 'x-assertion': assertion } }, bounds: hs }));
     results.hsBaseConc.push(await load.run({ kind: 'echo-once', url: echo.url, opts: { localAddress: la }, bounds: hsConc }));
     results.hsTokenConc.push(await load.run({ kind: 'handshake', url: tokenGw.url, params: tokenParams, opts: { localAddress: la }, bounds: hsConc }));
     results.hsProxyConc.push(await load.run({ kind: 'handshake', url: proxyGw.url, params: proxyParams, opts: proxyOpts, bounds: hsConc }));
+    results.hsAssertConc.push(await load.run({ kind: 'handshake', url: assertGw.url, params: proxyParams, opts: { localAddress: la, headers: { 'x-assertion': assertion } }, bounds: hsConc }));
 
     const rtt = { maxCount: 50_000, maxMs: RTT_MS };
     results.rttBase.push(await load.run({ kind: 'round-trips', url: echo.url, opts: { localAddress: la }, bounds: rtt }));
@@ -177,7 +191,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < ROUNDS; i++) cold.push(await coldStart());
   process.stderr.write(`cold starts done (${((performance.now() - started) / 1000).toFixed(1)} s)\n\n`);
 
-  await Promise.all([tokenGw.close(), proxyGw.close(), seededGw.close(), echo.close(), load.stop()]);
+  await Promise.all([tokenGw.close(), proxyGw.close(), assertGw.close(), seededGw.close(), echo.close(), load.stop()]);
 
   const med = (k: (typeof keys)[number]) => median(results[k].map((x) => x.perSec));
   /** Median of per-round ratios: each round's pair ran back to back, so drift in machine load cancels out. */
@@ -199,6 +213,11 @@ async function main(): Promise<void> {
         row(`  vs OpenClaw ${oc.version} (${fmt(ref)}/s)`, '', fmt(ref), `${x.toFixed(2)}×`, `≥ ${oc.target}×`, verdict(x >= oc.target));
       }
     }
+  }
+  // (a') the cost of verifying a signed assertion (ES256) at each upgrade, vs the header alone
+  for (const conc of [false, true] as const) {
+    const [a, p] = conc ? ['hsAssertConc', 'hsProxyConc'] as const : ['hsAssertSeq', 'hsProxySeq'] as const;
+    row(`handshakes/s, ${conc ? `${CONCURRENCY} concurrent` : 'sequential'}, trusted-proxy + ES256 assertion`, fmt(med(a)), fmt(med(p)), medRatio(a, p).toFixed(2), '(info: vs header only)', '');
   }
   // (b) health round trips
   const rttOurs = med('rttHealth');
