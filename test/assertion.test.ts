@@ -88,6 +88,18 @@ describe('trusted-proxy with a signed assertion (JWKS over HTTP)', () => {
     assertUnauthorized(await refused(asProxy(token, { 'x_clawgate_assertion': token })), 'trusted_proxy_header_alias');
   });
 
+  it('HTTP routes behind auth (/metrics) take the same verified assertion', async () => {
+    const get = async (headers: Record<string, string>) => {
+      const res = await fetch(`http://127.0.0.1:${gw.port}/metrics`, { headers });
+      return { status: res.status, body: await res.text() };
+    };
+    const ok = await get({ [HEADER]: await signAssertion(key, ME) });
+    assert.equal(ok.status, 200);
+    assert.match(ok.body, /^# HELP /m);
+    assert.deepEqual(await get({ 'x-authentik-email': 'me@example.com' }), { status: 401, body: JSON.stringify({ error: 'unauthorized', authReason: 'trusted_proxy_assertion_missing' }) });
+    assert.deepEqual(await get({ [HEADER]: await signAssertion(forger, ME) }), { status: 401, body: JSON.stringify({ error: 'unauthorized', authReason: 'trusted_proxy_assertion_signature' }) });
+  });
+
   it('allowUsers still applies to the verified identity', async () => {
     assertUnauthorized(await refused(asProxy(await signAssertion(key, { ...ME, email: 'mallory@evil.test' }))), 'trusted_proxy_user_not_allowed');
   });
