@@ -100,6 +100,15 @@ describe('trusted-proxy with a signed assertion (JWKS over HTTP)', () => {
     assert.deepEqual(await get({ [HEADER]: await signAssertion(forger, ME) }), { status: 401, body: JSON.stringify({ error: 'unauthorized', authReason: 'trusted_proxy_assertion_signature' }) });
   });
 
+  it('an assertion proves the proxy: forwarded addresses count only alongside a verified one', async () => {
+    const line = (reason: string, xff: string) => gw.logs.find((l) => l.includes(reason) && l.includes('"peer":"127.0.0.1"') && (l.includes(xff) || l.includes('"remote":"127.0.0.1"')));
+    await refused(asProxy(await signAssertion(forger, ME), { 'x-forwarded-for': '203.0.113.9' }));
+    const forged = line('trusted_proxy_assertion_signature', '203.0.113.9');
+    assert.ok(forged?.includes('"remote":"127.0.0.1"'), `a forged token's forwarded address is not believed: ${forged}`);
+    await you(asProxy(await signAssertion(key, ME), { 'x-forwarded-for': '203.0.113.10' }));
+    assert.ok(gw.logs.some((l) => l.includes('"msg":"connected"') && l.includes('"remote":"203.0.113.10"')), 'a verified token\'s forwarded address is the client');
+  });
+
   it('allowUsers still applies to the verified identity', async () => {
     assertUnauthorized(await refused(asProxy(await signAssertion(key, { ...ME, email: 'mallory@evil.test' }))), 'trusted_proxy_user_not_allowed');
   });
