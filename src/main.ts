@@ -26,6 +26,7 @@ import { sessionsMethods } from './rpc/methods/sessions.js';
 import { agentMethods } from './rpc/methods/agent.js';
 import { chatMethods } from './rpc/methods/chat.js';
 import { createInProcessDialer, type Dialer } from './rpc/in-process.js';
+import { responseLimits } from './rpc/paging.js';
 import type { Router } from './rpc/registry.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/types.js';
@@ -194,11 +195,11 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
   if (interrupted > 0) log.warn('runs interrupted by the previous stop', { count: interrupted });
 
   let router: Router | undefined;
-  const dial = createInProcessDialer(() => router!, bus);
+  const dial = createInProcessDialer(() => router!, bus, { maxResponseBytes: g.limits.maxPayload });
   const runs = createRunManager({ config, store, bus, dial, resolveModel, tools: BUILTIN_TOOLS, log });
   const methods: MethodDef[] = [
     ...systemMethods(services, { sections: () => ({ sessions: { path: join(config.stateDir, 'clawgate.db'), count: store.countSessions(), active: runs.activeCount }, ...channels.health() }) }),
-    ...agentsMethods(services), ...sessionsMethods(services, runs, store), ...agentMethods(runs), ...chatMethods(runs, store),
+    ...agentsMethods(services), ...sessionsMethods(services, runs, store), ...agentMethods(runs), ...chatMethods(runs, store, responseLimits(g.limits)),
   ];
   // OpenClaw Control UI / TUI reads (docs/protocol.md#methods-openclaw-clients-call).
   methods.push(...sessionViewMethods({ store, list: listThrough(methods) }), ...chatStartupMethods(services, store), ...ABSENT_FEATURE_METHODS);

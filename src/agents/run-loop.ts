@@ -8,7 +8,7 @@ import { GatewayRequestError } from '../client/client.js';
 import type { CallerContext, Delegation } from '../rpc/registry.js';
 import type { EventBus } from '../rpc/events.js';
 import type { Dialer } from '../rpc/in-process.js';
-import type { RunRow, Store } from '../store/types.js';
+import type { MessageRow, RunRow, Store } from '../store/types.js';
 import type { Logger } from '../util/log.js';
 import type { ResolvedModel } from './models/index.js';
 import type { ChatMessage, ModelTurn, ToolCall } from './models/types.js';
@@ -51,10 +51,28 @@ export function toolScopes(starter: readonly Scope[], tools: readonly ToolDef[])
   return [...needed].filter((s) => hasScope(starter, s));
 }
 
+/** How much stored transcript a model turn replays: the newest messages, at most 200 and (after the newest) 8 MiB of stored JSON. */
+const HISTORY_MESSAGES = 200;
+const HISTORY_BYTES = 8 * 1024 * 1024;
+
+/** The newest messages within the replay budget, oldest first, never starting with an orphaned tool result. */
+function recentMessages(store: Store, sessionKey: string): MessageRow[] {
+  const picked: MessageRow[] = [];
+  let bytes = 0;
+  for (const m of store.messagesNewestFirst(sessionKey, 0, HISTORY_MESSAGES)) {
+    if (picked.length > 0 && bytes + m.contentBytes > HISTORY_BYTES) break;
+    picked.push(m);
+    bytes += m.contentBytes;
+  }
+  picked.reverse();
+  while (picked.length > 1 && picked[0]!.role === 'toolResult') picked.shift();
+  return picked;
+}
+
 /** Replays the stored transcript as model messages (tool results keep their call ids). */
 function history(store: Store, sessionKey: string): ChatMessage[] {
   const out: ChatMessage[] = [];
-  for (const m of store.listMessages(sessionKey, 200)) {
+  for (const m of recentMessages(store, sessionKey)) {
     const blocks = (Array.isArray(m.content) ? m.content : []) as Record<string, unknown>[];
     const text = blocks.filter((b) => b.type === 'text').map((b) => String(b.text)).join('');
     if (m.role === 'user') out.push({ role: 'user', content: text });

@@ -70,6 +70,12 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     get activeCount() { return live.size; },
 
     start(caller, input) {
+      // Every way to start a run (agent, chat.send, sessions.send, sessions.create, tools, channels) passes here.
+      const maxChars = config.gateway.limits.maxMessageChars;
+      if (input.message.length > maxChars) {
+        const issue = { path: 'message', message: `must be at most ${maxChars} characters` };
+        throw new RpcError('INVALID_REQUEST', `invalid params: message: ${issue.message} (gateway.limits.maxMessageChars)`, { details: { code: 'INVALID_PARAMS', issues: [issue], limit: maxChars } });
+      }
       const existing = store.getRun(input.runId);
       if (existing) {
         const l = live.get(existing.runId);

@@ -5,6 +5,9 @@ import { arr, bool, compile, LIMITS, literal, num, obj, oneOf, optional, record,
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import { SCOPES } from '../protocol/scopes.js';
 
+/** The longest `message` (or `task`) a run accepts, in UTF-16 code units; `gateway.limits.maxMessageChars` may lower it. */
+export const MAX_MESSAGE_CHARS = 1_000_000;
+
 export const AUTH_MODES = ['none', 'token', 'password', 'trusted-proxy'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 /** JWS algorithms a signed identity assertion may use: asymmetric only (a key set never holds a shared secret; no HS*, no "none"). */
@@ -82,7 +85,12 @@ export const gatewaySchema = (onIgnored: (path: string) => void) => obj({
     maxPreAuthConnectionsPerIp: withDefault(positiveInt(), () => 64),
     /** IPv6 clients are counted by this prefix for pre-auth caps and failure limits. */
     ipv6Prefix: withDefault(num({ int: true, min: 16, max: 128 }), () => 64),
-  }), () => ({ maxPreAuthPayload: 64 * 1024, maxPayload: 25 * 1024 * 1024, maxBufferedBytes: 50 * 1024 * 1024, handshakeTimeoutMs: 10_000, tickIntervalMs: 30_000, maxPreAuthConnectionsPerIp: 64, ipv6Prefix: 64 })),
+    defaultPageBytes: withDefault(num({ int: true, min: 1024 }), () => 4 * 1024 * 1024),
+    maxMessageChars: withDefault(num({ int: true, min: 1, max: MAX_MESSAGE_CHARS }), () => MAX_MESSAGE_CHARS),
+  }), () => ({
+    maxPreAuthPayload: 64 * 1024, maxPayload: 25 * 1024 * 1024, maxBufferedBytes: 50 * 1024 * 1024, handshakeTimeoutMs: 10_000, tickIntervalMs: 30_000, maxPreAuthConnectionsPerIp: 64, ipv6Prefix: 64,
+    defaultPageBytes: 4 * 1024 * 1024, maxMessageChars: MAX_MESSAGE_CHARS,
+  })),
   /** clawgate extension: GET /metrics (docs/metrics.md); behind the gateway's auth unless public. */
   metrics: withDefault(obj({
     enabled: withDefault(bool(), () => true),

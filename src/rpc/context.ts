@@ -30,4 +30,4 @@ export interface RunService {
 }
 
 export type SessionReader = Pick<import('../store/types.js').Store,
-  'getSession' | 'getSessionById' | 'findSessionByLabel' | 'listSessions' | 'countSessions' | 'listMessages' | 'getRun' | 'ensureSession' | 'deleteSession'>;
+  'getSession' | 'getSessionById' | 'findSessionByLabel' | 'listSessions' | 'countSessions' | 'listMessages' | 'countMessages' | 'messagesNewestFirst' | 'getRun' | 'ensureSession' | 'deleteSession'>;

@@ -11,7 +11,9 @@ import { createRpcSession } from './session.js';
 
 export type Dialer = (caller: CallerContext, opts?: { events?: boolean }) => GatewayClient;
 
-export function createInProcessDialer(getRouter: () => Router, bus: EventBus): Dialer {
+/** `maxResponseBytes`: the same response bound as sockets get (maxPayload), so tools see what any client would. */
+export function createInProcessDialer(getRouter: () => Router, bus: EventBus, opts: { maxResponseBytes?: number } = {}): Dialer {
+  const limit = opts.maxResponseBytes;
   return (caller, opts = {}) => {
     let onFrame: (f: ResFrame | EventFrame) => void = () => {};
     let onClose: (code: number, reason: string) => void = () => {};
@@ -19,7 +21,7 @@ export function createInProcessDialer(getRouter: () => Router, bus: EventBus): D
     const session = createRpcSession(caller, getRouter(), bus, {
       // Deliver on a microtask so callers see the same ordering as with a socket.
       send: (f) => { if (open) queueMicrotask(() => onFrame(f)); },
-    }, { events: opts.events ?? false });
+    }, { events: opts.events ?? false, ...(limit === undefined ? {} : { maxResponseBytes: limit }) });
     const channel: FrameChannel = {
       send(frame: ReqFrame | CancelFrame) {
         if (!open) throw new Error('in-process channel closed');

@@ -5,6 +5,7 @@ import type { ErrorShape } from '../protocol/error-codes.js';
 import { eventFrame, resErr, resOk, type EventFrame, type ReqFrame, type ResFrame } from '../protocol/frames.js';
 import type { CallerContext, Router } from './registry.js';
 import type { EventBus } from './events.js';
+import { guardResponse, type GuardedResponse } from './response-guard.js';
 
 export interface FrameSink {
   send(frame: ResFrame | EventFrame): void;
@@ -14,6 +15,16 @@ export interface FrameSink {
    * one JSON.stringify of the payload rather than N.
    */
   sendSerializedEvent?(event: string, payloadJson: string, seq: number | undefined): void;
+  /** Text transports take `res` frames already serialised (the size guard had to serialise them anyway). */
+  sendText?(text: string): void;
+}
+
+export interface RpcSessionOptions {
+  events?: boolean;
+  /** The largest `res` frame sent (the advertised maxPayload); a bigger one becomes a RESPONSE_TOO_LARGE error. */
+  maxResponseBytes?: number;
+  /** Told when a response was replaced by an error (for the log). */
+  onRefused?: (info: { id: string; refused: NonNullable<GuardedResponse['refused']> }) => void;
 }
 
 const serialized = new WeakMap<object, string>();
@@ -32,8 +43,13 @@ export interface RpcSession {
   readonly inFlight: number;
 }
 
-export function createRpcSession(caller: CallerContext, router: Router, bus: EventBus, sink: FrameSink, opts: { events?: boolean } = {}): RpcSession {
+export function createRpcSession(caller: CallerContext, router: Router, bus: EventBus, sink: FrameSink, opts: RpcSessionOptions = {}): RpcSession {
   const inFlight = new Map<string, AbortController>();
+  const respond = (frame: ResFrame) => {
+    const g = guardResponse(frame, opts.maxResponseBytes ?? Infinity);
+    if (g.refused) opts.onRefused?.({ id: frame.id, refused: g.refused });
+    if (sink.sendText) sink.sendText(g.text); else sink.send(g.frame);
+  };
   let seq = 0;
   let closed = false;
   const unsubscribe = opts.events === false ? () => {} : bus.subscribe({
@@ -54,11 +70,11 @@ export function createRpcSession(caller: CallerContext, router: Router, bus: Eve
       const ac = new AbortController();
       // A duplicate in-flight id is allowed (the client's problem), but only the latest can be cancelled.
       inFlight.set(frame.id, ac);
-      const ack = (payload: unknown) => { if (!closed) sink.send(resOk(frame.id, payload)); };
+      const ack = (payload: unknown) => { if (!closed) respond(resOk(frame.id, payload)); };
       void router.dispatch({ ...caller, ack, signal: ac.signal }, frame).then((r) => {
         if (inFlight.get(frame.id) === ac) inFlight.delete(frame.id);
         if (closed) return;
-        sink.send(r.ok ? resOk(frame.id, r.payload) : resErr(frame.id, r.error as ErrorShape, r.payload));
+        respond(r.ok ? resOk(frame.id, r.payload) : resErr(frame.id, r.error as ErrorShape, r.payload));
       });
     },
     cancel(id) { inFlight.get(id)?.abort(new Error('cancelled')); },

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { openSqliteStore } from './sqlite.js';
 import type { NewSession } from './types.js';
 
@@ -58,6 +59,36 @@ describe('sqlite store', () => {
     assert.equal(b.getSession('agent:manager:main')!.status, 'interrupted');
     assert.deepEqual(b.listSessions({}).map((s) => s.status), ['interrupted']);
     assert.equal(b.integrityCheck(), 'ok');
+    b.close();
+  });
+
+  it('reads messages newest first from an offset, lazily, with the byte size of their stored JSON', () => {
+    const st = openSqliteStore(':memory:');
+    st.ensureSession(session('agent:manager:main'));
+    for (let i = 0; i < 5; i++) st.appendMessage({ sessionKey: 'agent:manager:main', runId: null, role: 'user', content: [{ type: 'text', text: `${i}\u0001` }], actingFor: 'token' });
+    assert.equal(st.countMessages('agent:manager:main'), 5);
+    const page = [...st.messagesNewestFirst('agent:manager:main', 1, 3)];
+    assert.deepEqual(page.map((m) => (m.content as { text: string }[])[0]!.text), ['3\u0001', '2\u0001', '1\u0001']);
+    assert.equal(page[0]!.contentBytes, Buffer.byteLength(JSON.stringify([{ type: 'text', text: '3\u0001' }])));
+    assert.deepEqual([...st.messagesNewestFirst('agent:manager:main', 5, 3)], []);
+    // Stopping early releases the cursor: the store stays usable.
+    for (const m of st.messagesNewestFirst('agent:manager:main', 0, 5)) { assert.ok(m); break; }
+    st.appendMessage({ sessionKey: 'agent:manager:main', runId: null, role: 'user', content: [], actingFor: 'token' });
+    assert.equal(st.countMessages('agent:manager:main'), 6);
+  });
+
+  it('shows a stored message that is not JSON (a damaged row) as a notice instead of failing the transcript', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'clawgate-store-')), 'db.sqlite');
+    const a = openSqliteStore(path);
+    a.ensureSession(session('agent:manager:main'));
+    a.appendMessage({ sessionKey: 'agent:manager:main', runId: null, role: 'user', content: [{ type: 'text', text: 'ok' }], actingFor: 'token' });
+    a.close();
+    const raw = new Database(path);
+    raw.prepare(`INSERT INTO messages (session_key, run_id, role, content, acting_for, created_at) VALUES ('agent:manager:main', NULL, 'user', '{not json', 'token', 1)`).run();
+    raw.close();
+    const b = openSqliteStore(path);
+    const texts = [...b.messagesNewestFirst('agent:manager:main', 0, 10)].map((m) => (m.content as { text: string }[])[0]!.text);
+    assert.deepEqual(texts, ['[the gateway could not read this stored message]', 'ok']);
     b.close();
   });
 });

@@ -27,9 +27,14 @@ const toRun = (r: Row): RunRow => ({
   error: (r.error as string | null) ?? null, createdAt: r.created_at as number, endedAt: (r.ended_at as number | null) ?? null,
 });
 
+/** Stored content that does not parse (a damaged row) is shown as a notice instead of failing the whole transcript. */
+function parseContent(text: string): unknown {
+  try { return JSON.parse(text) as unknown; } catch { return [{ type: 'text', text: '[the gateway could not read this stored message]' }]; }
+}
+
 const toMessage = (r: Row): MessageRow => ({
   id: r.id as number, sessionKey: r.session_key as string, runId: (r.run_id as string | null) ?? null,
-  role: r.role as MessageRow['role'], content: JSON.parse(r.content as string) as unknown,
+  role: r.role as MessageRow['role'], content: parseContent(r.content as string),
   actingFor: (r.acting_for as string | null) ?? null, createdAt: r.created_at as number,
 });
 
@@ -81,6 +86,9 @@ export function openSqliteStore(path: string, now: () => number = Date.now, opts
     interruptSessions: db.prepare(`UPDATE sessions SET status = 'interrupted', updated_at = ? WHERE status = 'running'`),
     insertMessage: db.prepare('INSERT INTO messages (session_key, run_id, role, content, acting_for, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     listMessages: db.prepare('SELECT * FROM (SELECT * FROM messages WHERE session_key = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC'),
+    countMessages: db.prepare('SELECT COUNT(*) AS n FROM messages WHERE session_key = ?'),
+    messageIdAtOffset: db.prepare('SELECT id FROM messages WHERE session_key = ? ORDER BY id DESC LIMIT 1 OFFSET ?').pluck(),
+    messagesFrom: db.prepare('SELECT * FROM messages WHERE session_key = ? AND id <= ? ORDER BY id DESC LIMIT ?'),
   };
 
   const acceptRun = db.transaction((session: NewSession, run: NewRun, userContent: unknown, t: number) => {
@@ -158,6 +166,14 @@ export function openSqliteStore(path: string, now: () => number = Date.now, opts
       return { ...m, id: Number(info.lastInsertRowid), createdAt: t };
     },
     listMessages: (key, limit) => (q.listMessages.all(key, limit) as Row[]).map(toMessage),
+    countMessages: (key) => (q.countMessages.get(key) as { n: number }).n,
+    *messagesNewestFirst(key, offset, limit) {
+      const start = q.messageIdAtOffset.get(key, offset) as number | undefined;
+      if (start === undefined) return;
+      for (const r of q.messagesFrom.iterate(key, start, limit) as IterableIterator<Row>) {
+        yield { ...toMessage(r), contentBytes: Buffer.byteLength(r.content as string) };
+      }
+    },
 
     health: () => guard.health(),
     integrityCheck: () => (db.pragma('integrity_check', { simple: true }) as string),

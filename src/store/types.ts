@@ -56,6 +56,11 @@ export interface MessageRow {
   createdAt: number;
 }
 
+/** A message as read for paging: with the UTF-8 size of its stored JSON content, known before anyone serialises it. */
+export interface StoredMessage extends MessageRow {
+  contentBytes: number;
+}
+
 export interface SessionFilter {
   agentId?: string;
   spawnedBy?: string;
@@ -90,6 +95,12 @@ export interface Store {
 
   appendMessage(m: Omit<MessageRow, 'id' | 'createdAt'>): MessageRow;
   listMessages(sessionKey: string, limit: number): MessageRow[];
+  countMessages(sessionKey: string): number;
+  /**
+   * Messages newest first, skipping the `offset` newest, at most `limit`. Rows are read one at a
+   * time, so a caller that stops early (a full page) reads no further.
+   */
+  messagesNewestFirst(sessionKey: string, offset: number, limit: number): Iterable<StoredMessage>;
 
   /** Whether the database file is still the one opened and writable (store/guard.ts). */
   health(): StoreHealth;

@@ -123,8 +123,12 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
     send(resOk(frame.id, deps.hello(accepted, connId)));
     session = createRpcSession(caller, deps.router, deps.bus, {
       send,
+      sendText,
       // Same frame as eventFrame() + JSON.stringify, with the shared payload text spliced in.
       sendSerializedEvent: (event, payload, seq) => sendText(`{"type":"event","event":${JSON.stringify(event)},"payload":${payload}${seq === undefined ? '' : `,"seq":${seq}`}}`),
+    }, {
+      maxResponseBytes: limits.maxPayload,
+      onRefused: ({ id, refused }) => log.warn('response refused', { connId, id, reason: refused.reason, bytes: refused.bytes, maxPayload: limits.maxPayload }),
     });
     onClose = deps.onAuthenticated?.({ connId, accepted, ingress });
   };

@@ -4,29 +4,38 @@ import { randomUUID } from 'node:crypto';
 import { num, obj, optional, str } from '../../protocol/schema.js';
 import { defineTool, ToolError, type ToolDef } from './types.js';
 
+/** A tool's result goes into the model's context and the transcript: pages stay small. */
+const TOOL_PAGE_BYTES = 256 * 1024;
+const TOOL_MAX_CHARS = 20_000;
+
 const sessionsList = defineTool({
   name: 'sessions_list',
-  description: 'List sessions (optionally only those of one agent or spawned by one session).',
-  parameters: { type: 'object', properties: { limit: { type: 'integer', minimum: 1 }, agentId: { type: 'string' }, spawnedBy: { type: 'string' } }, additionalProperties: false },
-  args: obj({ limit: optional(num({ int: true, min: 1, max: 500 })), agentId: optional(str()), spawnedBy: optional(str()) }),
+  description: 'List sessions (optionally only those of one agent or spawned by one session). When hasMore is true, call again with offset = nextOffset.',
+  parameters: { type: 'object', properties: { limit: { type: 'integer', minimum: 1 }, offset: { type: 'integer', minimum: 0 }, agentId: { type: 'string' }, spawnedBy: { type: 'string' } }, additionalProperties: false },
+  args: obj({ limit: optional(num({ int: true, min: 1, max: 500 })), offset: optional(num({ int: true, min: 0 })), agentId: optional(str()), spawnedBy: optional(str()) }),
   scopes: ['operator.read'],
   async run(ctx, a) {
-    const res = await ctx.gateway.request<{ count: number; sessions: Record<string, unknown>[] }>('sessions.list', { limit: a.limit ?? 50, ...(a.agentId ? { agentId: a.agentId } : {}), ...(a.spawnedBy ? { spawnedBy: a.spawnedBy } : {}) }, { timeoutMs: 10_000, signal: ctx.signal });
+    const res = await ctx.gateway.request<{ count: number; sessions: Record<string, unknown>[]; hasMore?: boolean; nextOffset?: number }>('sessions.list', {
+      limit: a.limit ?? 50, maxBytes: TOOL_PAGE_BYTES, ...(a.offset ? { offset: a.offset } : {}), ...(a.agentId ? { agentId: a.agentId } : {}), ...(a.spawnedBy ? { spawnedBy: a.spawnedBy } : {}),
+    }, { timeoutMs: 10_000, signal: ctx.signal });
     return {
       count: res.count,
       sessions: res.sessions.map((s) => ({ key: s.key, agentId: s.agentId, label: s.label ?? null, status: s.status, spawnedBy: s.spawnedBy ?? null, actingFor: s.actingFor })),
+      ...(res.hasMore ? { hasMore: true, nextOffset: res.nextOffset } : {}),
     };
   },
 });
 
 const sessionsHistory = defineTool({
   name: 'sessions_history',
-  description: 'Read the transcript of a session.',
-  parameters: { type: 'object', properties: { sessionKey: { type: 'string' }, limit: { type: 'integer', minimum: 1 } }, required: ['sessionKey'], additionalProperties: false },
-  args: obj({ sessionKey: str({ min: 1 }), limit: optional(num({ int: true, min: 1, max: 200 })) }),
+  description: 'Read the transcript of a session, newest messages last. Long messages are cut (marked "truncated"). When hasMore is true, call again with offset = nextOffset for older messages.',
+  parameters: { type: 'object', properties: { sessionKey: { type: 'string' }, limit: { type: 'integer', minimum: 1 }, offset: { type: 'integer', minimum: 0 } }, required: ['sessionKey'], additionalProperties: false },
+  args: obj({ sessionKey: str({ min: 1 }), limit: optional(num({ int: true, min: 1, max: 200 })), offset: optional(num({ int: true, min: 0 })) }),
   scopes: ['operator.read'],
   async run(ctx, a) {
-    return ctx.gateway.request('chat.history', { sessionKey: a.sessionKey, limit: a.limit ?? 20 }, { timeoutMs: 10_000, signal: ctx.signal });
+    return ctx.gateway.request('chat.history', {
+      sessionKey: a.sessionKey, limit: a.limit ?? 20, maxBytes: TOOL_PAGE_BYTES, maxChars: TOOL_MAX_CHARS, ...(a.offset ? { offset: a.offset } : {}),
+    }, { timeoutMs: 10_000, signal: ctx.signal });
   },
 });
 

@@ -5,26 +5,16 @@ import { RpcError } from '../../protocol/error-codes.js';
 import { assistantIdentity } from '../control-ui-bootstrap.js';
 import { defineMethod, type MethodDef } from '../registry.js';
 import type { MethodServices, SessionReader } from '../context.js';
-import { toWireMessage } from './chat.js';
+import { readHistoryPage } from '../history.js';
+import { responseLimits } from '../paging.js';
 import { toWireSession } from './sessions.js';
 
-const MAX_STARTUP_BYTES = 4 * 1024 * 1024;
-
-/** The newest messages whose JSON fits in maxBytes (oldest dropped first). */
-function fitBytes<T>(items: T[], maxBytes: number): T[] {
-  let total = 2;
-  let i = items.length;
-  while (i > 0) {
-    const n = Buffer.byteLength(JSON.stringify(items[i - 1])) + 1;
-    if (total + n > maxBytes) break;
-    total += n;
-    i--;
-  }
-  return items.slice(i);
-}
+/** The Control UI asks for a small tail (limit 80); older messages come from chat.history pages. */
+const STARTUP_LIMIT = 80;
 
 export function chatStartupMethods(s: MethodServices, store: SessionReader): MethodDef[] {
   const cfg = s.facts.config;
+  const limits = responseLimits(cfg.gateway.limits);
   const modelOf = (agentId: string | undefined) => {
     const ref = cfg.agents.list.find((a) => a.id === agentId)?.model ?? cfg.agents.defaults.model;
     const slash = ref.indexOf('/');
@@ -34,13 +24,17 @@ export function chatStartupMethods(s: MethodServices, store: SessionReader): Met
   return [
     defineMethod({
       name: 'chat.startup',
-      params: obj({ sessionKey: str({ min: 1, max: 500 }), agentId: optional(str({ max: 64 })), limit: optional(num({ int: true, min: 1, max: 1000 })), maxBytes: optional(num({ int: true, min: 1024 })) }),
+      params: obj({
+        sessionKey: str({ min: 1, max: 500 }), agentId: optional(str({ max: 64 })), limit: optional(num({ int: true, min: 1, max: 1000 })), maxBytes: optional(num({ int: true, min: 1024 })),
+        offset: optional(num({ int: true, min: 0 })), maxChars: optional(num({ int: true, min: 1, max: 500_000 })),
+      }),
       handle: (_ctx, p) => {
         const row = store.getSession(p.sessionKey);
         const agentId = row?.agentId ?? agentOfKey(p.sessionKey) ?? p.agentId;
-        const messages = row ? fitBytes(store.listMessages(row.key, p.limit ?? 80).map(toWireMessage), Math.min(p.maxBytes ?? MAX_STARTUP_BYTES, MAX_STARTUP_BYTES)) : [];
+        // The same bounded page as chat.history: an oversized message is cut with a marker, never dropped.
+        const page = row ? readHistoryPage(store, row.key, { ...p, limit: p.limit ?? STARTUP_LIMIT }, limits) : { messages: [], offset: p.offset ?? 0, hasMore: false, totalMessages: 0 };
         return {
-          sessionKey: p.sessionKey, sessionId: row?.sessionId ?? null, messages, pendingInputs: { items: [], total: 0 },
+          sessionKey: p.sessionKey, sessionId: row?.sessionId ?? null, ...page, pendingInputs: { items: [], total: 0 },
           defaults: { ...modelOf(agentId), contextTokens: null },
           ...(row ? { sessionInfo: { ...toWireSession(row), hasActiveRun: row.status === 'running', activeRunIds: row.status === 'running' && row.lastRunId ? [row.lastRunId] : [] } } : {}),
         };

@@ -5,7 +5,8 @@ import { RpcError } from '../../protocol/error-codes.js';
 import { principalId } from '../../auth/decision.js';
 import { defineMethod, type CallContext, type MethodDef } from '../registry.js';
 import type { RunService, SessionReader } from '../context.js';
-import type { MessageRow } from '../../store/types.js';
+import { readHistoryPage } from '../history.js';
+import type { ResponseLimits } from '../paging.js';
 
 const sendParams = {
   message: str({ max: 1_000_000 }),
@@ -23,16 +24,7 @@ export function sendToSession(runs: RunService, ctx: CallContext, sessionKey: st
   return { runId, status, sessionKey: h.run.sessionKey };
 }
 
-export function toWireMessage(m: MessageRow): Record<string, unknown> {
-  const base = { timestamp: m.createdAt, runId: m.runId, ...(m.actingFor ? { actingFor: m.actingFor } : {}) };
-  if (m.role === 'toolResult') {
-    const c = m.content as { toolCallId: string; toolName: string; isError: boolean; text: string };
-    return { role: 'toolResult', toolCallId: c.toolCallId, toolName: c.toolName, isError: c.isError, content: [{ type: 'text', text: c.text }], ...base };
-  }
-  return { role: m.role, content: m.content, ...base };
-}
-
-export function chatMethods(runs: RunService, sessions: SessionReader): MethodDef[] {
+export function chatMethods(runs: RunService, sessions: SessionReader, limits: ResponseLimits): MethodDef[] {
   return [
     defineMethod({
       name: 'chat.send',
@@ -41,11 +33,14 @@ export function chatMethods(runs: RunService, sessions: SessionReader): MethodDe
     }),
     defineMethod({
       name: 'chat.history',
-      params: obj({ sessionKey: str({ min: 1, max: 500 }), limit: optional(num({ int: true, min: 1, max: 1000 })) }),
+      params: obj({
+        sessionKey: str({ min: 1, max: 500 }), limit: optional(num({ int: true, min: 1, max: 1000 })),
+        maxBytes: optional(num({ int: true, min: 1024 })), offset: optional(num({ int: true, min: 0 })), maxChars: optional(num({ int: true, min: 1, max: 500_000 })),
+      }),
       handle: (_ctx, p) => {
         const s = sessions.getSession(p.sessionKey);
-        if (!s) return { sessionKey: p.sessionKey, sessionId: null, messages: [] };
-        return { sessionKey: s.key, sessionId: s.sessionId, actingFor: s.actingFor, messages: sessions.listMessages(s.key, p.limit ?? 200).map(toWireMessage) };
+        if (!s) return { sessionKey: p.sessionKey, sessionId: null, messages: [], offset: p.offset ?? 0, hasMore: false, totalMessages: 0 };
+        return { sessionKey: s.key, sessionId: s.sessionId, actingFor: s.actingFor, ...readHistoryPage(sessions, s.key, p, limits) };
       },
     }),
     defineMethod({

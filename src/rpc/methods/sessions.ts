@@ -8,6 +8,8 @@ import { defineMethod, type MethodDef } from '../registry.js';
 import type { MethodServices, RunService, SessionReader } from '../context.js';
 import type { SessionRow } from '../../store/types.js';
 import { sendToSession } from './chat.js';
+import { MAX_MESSAGE_CHARS } from '../../config/schema.js';
+import { fillPage, pageBudget, pageInfo, responseLimits } from '../paging.js';
 
 export const sessionsListParams = obj({
   limit: optional(num({ int: true, min: 1, max: 10_000 })),
@@ -22,6 +24,8 @@ export const sessionsListParams = obj({
   search: optional(str({ max: 200 })),
   kinds: optional(arr(str())),
   messageLimit: optional(num({ int: true, min: 0, max: 100 })),
+  offset: optional(num({ int: true, min: 0 })),
+  maxBytes: optional(num({ int: true, min: 1024 })),
 });
 
 const KEY_SHAPE = /^agent:([a-z0-9][a-z0-9_-]*):main$/;
@@ -37,20 +41,23 @@ export function toWireSession(s: SessionRow): Record<string, unknown> {
 
 export function sessionsMethods(s: MethodServices, runs: RunService, store: SessionReader): MethodDef[] {
   const agentIds = new Set(s.facts.config.agents.list.map((a) => a.id));
+  const limits = responseLimits(s.facts.config.gateway.limits);
   return [
     defineMethod({
       name: 'sessions.list',
       params: sessionsListParams,
       handle: (_ctx, p) => {
-        const rows = store.listSessions({
+        const matching = store.listSessions({
           ...(p.agentId ? { agentId: p.agentId } : {}), ...(p.spawnedBy ? { spawnedBy: p.spawnedBy } : {}),
           ...(p.label ? { label: p.label } : {}), ...(p.search ? { search: p.search } : {}),
-          ...(p.activeMinutes ? { activeSince: Date.now() - p.activeMinutes * 60_000 } : {}), limit: p.limit ?? 500,
+          ...(p.activeMinutes ? { activeSince: Date.now() - p.activeMinutes * 60_000 } : {}), limit: Infinity,
         });
+        const offset = p.offset ?? 0;
+        const page = fillPage(matching.slice(offset, offset + (p.limit ?? 500)).map(toWireSession), pageBudget(limits, p.maxBytes));
         return {
-          ts: Date.now(), path: s.facts.config.stateDir, count: rows.length,
+          ts: Date.now(), path: s.facts.config.stateDir, count: page.items.length,
           defaults: { modelProvider: null, model: s.facts.config.agents.defaults.model, contextTokens: null },
-          sessions: rows.map(toWireSession),
+          sessions: page.items, ...pageInfo(offset, page.items.length, matching.length),
         };
       },
     }),
@@ -71,7 +78,7 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
     }),
     defineMethod({
       name: 'sessions.create',
-      params: obj({ key: optional(str({ min: 1, max: 500 })), agentId: optional(str()), label: optional(str({ min: 1, max: 200 })), model: optional(str()), parentSessionKey: optional(str()), task: optional(str()), message: optional(str()) }),
+      params: obj({ key: optional(str({ min: 1, max: 500 })), agentId: optional(str()), label: optional(str({ min: 1, max: 200 })), model: optional(str()), parentSessionKey: optional(str()), task: optional(str({ max: MAX_MESSAGE_CHARS })), message: optional(str({ max: MAX_MESSAGE_CHARS })) }),
       handle: (ctx, p) => {
         const agentId = p.agentId ?? (p.key ? /^agent:([^:]+):/.exec(p.key)?.[1] : undefined) ?? s.facts.config.agents.list[0]?.id;
         if (!agentId || !agentIds.has(agentId)) throw new RpcError('INVALID_REQUEST', `unknown agent "${agentId ?? ''}"`, { details: { code: 'NOT_FOUND' } });

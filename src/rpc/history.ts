@@ -1,0 +1,94 @@
+// A page of a session's transcript, as chat.history returns it: the newest messages after
+// skipping `offset`, each cut to fit a page (with a visible marker), as many as the byte budget
+// holds. Sizes are those of the JSON on the wire, so control characters (six bytes each once
+// escaped) cannot push a frame past maxPayload. Methods that open a chat reuse this.
+import { jsonValueBytes, truncateToUnits } from '../protocol/json-size.js';
+import type { MessageRow } from '../store/types.js';
+import type { SessionReader } from './context.js';
+import { boundItem, fillPage, pageBudget, pageInfo, type ResponseLimits } from './paging.js';
+
+export const HISTORY_DEFAULT_LIMIT = 200;
+
+export interface HistoryQuery {
+  /** Most messages in the page (default 200). */
+  readonly limit?: number | undefined;
+  /** Byte target for the page's messages; the gateway's cap applies above it. */
+  readonly maxBytes?: number | undefined;
+  /** How many of the newest messages to skip (OpenClaw's backward paging). */
+  readonly offset?: number | undefined;
+  /** Longest text block returned, in characters; longer ones are cut with a marker. */
+  readonly maxChars?: number | undefined;
+}
+
+export interface HistoryPage {
+  /** Oldest first, as OpenClaw's chat.history. */
+  readonly messages: Record<string, unknown>[];
+  readonly offset: number;
+  readonly hasMore: boolean;
+  readonly nextOffset?: number;
+  readonly totalMessages: number;
+  /** Present when at least one message was cut or replaced to fit. */
+  readonly truncated?: true;
+}
+
+export function toWireMessage(m: MessageRow): Record<string, unknown> {
+  const base = { timestamp: m.createdAt, runId: m.runId, ...(m.actingFor ? { actingFor: m.actingFor } : {}) };
+  if (m.role === 'toolResult') {
+    const c = m.content as { toolCallId: string; toolName: string; isError: boolean; text: string };
+    return { role: 'toolResult', toolCallId: c.toolCallId, toolName: c.toolName, isError: c.isError, content: [{ type: 'text', text: c.text }], ...base };
+  }
+  return { role: m.role, content: m.content, ...base };
+}
+
+/** Text blocks cut to `maxChars` characters. */
+function capText(content: unknown, maxChars: number): { content: unknown; cut: boolean } {
+  if (!Array.isArray(content)) return { content, cut: false };
+  let cut = false;
+  const out = content.map((b: unknown) => {
+    const block = b as { type?: unknown; text?: unknown };
+    if (block?.type !== 'text' || typeof block.text !== 'string' || block.text.length <= maxChars) return b;
+    cut = true;
+    return { ...block, text: truncateToUnits(block.text, maxChars) };
+  });
+  return { content: out, cut };
+}
+
+/** One stored message as sent: text capped to `maxChars`, then the whole message cut to `maxBytes`. */
+export function boundWireMessage(m: MessageRow, maxBytes: number, maxChars?: number): { message: Record<string, unknown>; bytes: number } {
+  let wire = toWireMessage(m);
+  let cut = false;
+  if (maxChars !== undefined) {
+    const c = capText(wire.content, maxChars);
+    if (c.cut) { wire = { ...wire, content: c.content }; cut = true; }
+  }
+  const b = boundItem(wire, maxBytes, (bytes) => ({
+    role: wire.role, ...(wire.role === 'toolResult' ? { toolCallId: wire.toolCallId, toolName: wire.toolName, isError: wire.isError } : {}),
+    content: [{ type: 'text', text: `[message omitted by the gateway: its ${bytes} bytes do not fit in one response]` }],
+    timestamp: wire.timestamp, runId: wire.runId, omitted: true,
+  }));
+  const message = b.truncated || cut ? { ...b.item, truncated: true } : b.item;
+  return { message, bytes: jsonValueBytes(message) };
+}
+
+/**
+ * Reads one page of `sessionKey`'s transcript within the response limits. The first message of
+ * a page is always included (cut to the larger of the page budget and the default page size),
+ * so paging always makes progress and a small `maxBytes` never hides a message.
+ */
+export function readHistoryPage(store: Pick<SessionReader, 'countMessages' | 'messagesNewestFirst'>, sessionKey: string, q: HistoryQuery, limits: ResponseLimits): HistoryPage {
+  const offset = q.offset ?? 0;
+  const budget = pageBudget(limits, q.maxBytes);
+  const itemBytes = Math.min(limits.maxPageBytes, Math.max(budget, limits.defaultPageBytes));
+  const total = store.countMessages(sessionKey);
+  function* bounded() {
+    for (const m of store.messagesNewestFirst(sessionKey, offset, q.limit ?? HISTORY_DEFAULT_LIMIT)) yield boundWireMessage(m, itemBytes, q.maxChars);
+  }
+  const page = fillPage(bounded(), budget, (x) => x.bytes);
+  const messages = page.items.map((x) => x.message).reverse();
+  return {
+    messages,
+    ...pageInfo(offset, messages.length, total),
+    totalMessages: total,
+    ...(messages.some((m) => m.truncated === true) ? { truncated: true as const } : {}),
+  };
+}
