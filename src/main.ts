@@ -44,6 +44,8 @@ import { controlUiRoutes } from './transport/static-ui.js';
 import { sessionViewMethods } from './rpc/methods/session-views.js';
 import { chatStartupMethods } from './rpc/methods/chat-startup.js';
 import { ABSENT_FEATURE_METHODS } from './rpc/methods/absent-features.js';
+import { toolsMethods } from './rpc/methods/tools.js';
+import { effectiveTools } from './agents/effective-tools.js';
 import { openclawUiRoutes } from './transport/openclaw-ui.js';
 import { controlUiBootstrap } from './rpc/control-ui-bootstrap.js';
 import { withHttpAuth } from './transport/http-auth.js';
@@ -202,7 +204,8 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
     ...agentsMethods(services), ...sessionsMethods(services, runs, store), ...agentMethods(runs), ...chatMethods(runs, store, responseLimits(g.limits)),
   ];
   // OpenClaw Control UI / TUI reads (docs/protocol.md#methods-openclaw-clients-call).
-  methods.push(...sessionViewMethods({ store, list: listThrough(methods) }), ...chatStartupMethods(services, store), ...ABSENT_FEATURE_METHODS);
+  methods.push(...sessionViewMethods({ store, list: listThrough(methods) }), ...chatStartupMethods(services, store), ...ABSENT_FEATURE_METHODS,
+    ...toolsMethods(effectiveTools(config), () => (config.agents.list.find((a) => a.default) ?? config.agents.list[0])?.id));
   router = timedRouter(createRouter(methods, log), metrics.rpc);
   // Channels start once the gateway listens and stop first on close.
   const channels = await createChannels(config, { dial, log });

@@ -62,6 +62,18 @@ describe('OpenClaw Control UI methods', () => {
     assert.deepEqual(auth.providers, []);
   });
 
+  it('tools.effective lists the tools the tool policy gives the session\'s agent; agents.list names each model', async () => {
+    type Inv = { agentId: string; profile: string; groups: { id: string; tools: { id: string; source: string }[] }[] };
+    const m = await client.request<Inv>('tools.effective', { sessionKey: 'agent:manager:main' });
+    assert.equal(m.agentId, 'manager');
+    assert.equal(m.profile, 'full');
+    assert.deepEqual(m.groups.map((g) => g.id), ['core']);
+    assert.deepEqual(m.groups[0]!.tools.map((t) => t.id).sort(), ['agents_list', 'sessions_history', 'sessions_list', 'sessions_send', 'sessions_spawn']);
+    await assert.rejects(client.request('tools.effective', { sessionKey: 'agent:ghost:main' }), /unknown agent "ghost"/);
+    const agents = await client.request<{ agents: { id: string; model: { primary: string } }[] }>('agents.list', {});
+    assert.deepEqual(agents.agents.map((a) => a.model.primary), ['clawgate/scripted', 'clawgate/scripted']);
+  });
+
   it('the read methods need operator.read; the approval lists need operator.approvals', async () => {
     const { client: reader } = await connectWs({ url: gw.url, token: TOKEN, scopes: ['operator.read'] });
     try {

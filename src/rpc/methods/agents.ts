@@ -3,6 +3,9 @@ import { obj } from '../../protocol/schema.js';
 import { defineMethod, type MethodDef } from '../registry.js';
 import type { MethodServices } from '../context.js';
 
+/** A model reference in OpenClaw's "<provider>/<model>" form. */
+export const primaryModel = (ref: string): string => (ref.includes('/') ? ref : `clawgate/${ref}`);
+
 export function agentsMethods(s: MethodServices): MethodDef[] {
   return [
     defineMethod({
@@ -15,7 +18,9 @@ export function agentsMethods(s: MethodServices): MethodDef[] {
           defaultId: def?.id ?? 'main',
           mainKey: 'main',
           scope: 'per-sender',
-          agents: list.map((a) => ({ id: a.id, name: a.name ?? a.id })),
+          // model.primary as "<provider>/<model>" (the built-in model is "clawgate/scripted"): without
+          // it OpenClaw's Control UI shows "No AI provider configured" and will not send.
+          agents: list.map((a) => ({ id: a.id, name: a.name ?? a.id, model: { primary: primaryModel(a.model ?? s.facts.config.agents.defaults.model) } })),
         };
       },
     }),
