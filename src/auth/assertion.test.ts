@@ -160,6 +160,54 @@ describe('assertion verifier: a key set from a file (parsed by config)', () => {
   });
 });
 
+describe('assertion verifier: property against an independent model of the claim checks', () => {
+  it('a generated token verifies exactly when every documented check passes, and a refusal names one of the checks that failed', async () => {
+    const key = await signingKey('m1');
+    const stranger = await signingKey('m1');
+    const v = createAssertionVerifier(config({ jwks: { keys: [key.jwk] } }, { groupsClaim: 'groups' }), { now: () => NOW });
+    const t = sec(NOW);
+    const claim = <T>(...options: T[]) => fc.constantFrom(...options);
+    const token = fc.record({
+      signer: claim('proxy', 'stranger'),
+      iss: claim<string | undefined>(ISS, undefined, 'https://evil.example.com/', `${ISS}x`),
+      aud: claim<string | string[] | undefined>(AUD, [AUD], ['other', AUD], 'other', [], undefined),
+      exp: claim<number | undefined | string>(t + 300, t - 10, t - 31, t - 3600, undefined, 'tomorrow'),
+      nbf: claim<number | undefined>(undefined, t - 60, t + 10, t + 31),
+      email: claim<unknown>('me@example.com', 'Alice@Example.com', undefined, '', 42, ['me@example.com']),
+      groups: claim<unknown>(undefined, ['dev'], 'dev', [1], []),
+    });
+    let cases = 0;
+    const verified = { yes: 0, no: 0 };
+    await fc.assert(fc.asyncProperty(token, async (c) => {
+      cases++;
+      const claims: JWTPayload = { iss: c.iss, aud: c.aud, email: c.email as string, groups: c.groups as string[], nbf: c.nbf, exp: c.exp as number };
+      const jwt = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'm1' }).sign((c.signer === 'proxy' ? key : stranger).privateKey);
+      // The model, written from docs/auth.md: every check that fails, with its reason.
+      const failing = new Set<string>();
+      if (c.signer !== 'proxy') failing.add('trusted_proxy_assertion_signature');
+      if (c.iss !== ISS) failing.add('trusted_proxy_assertion_issuer');
+      if (!(c.aud === AUD || (Array.isArray(c.aud) && c.aud.includes(AUD)))) failing.add('trusted_proxy_assertion_audience');
+      if (c.exp === undefined) failing.add('trusted_proxy_assertion_claims_invalid');
+      else if (typeof c.exp !== 'number') failing.add('trusted_proxy_assertion_claims_invalid');
+      else if (c.exp <= t - 30) failing.add('trusted_proxy_assertion_expired');
+      if (c.nbf !== undefined && c.nbf > t + 30) failing.add('trusted_proxy_assertion_not_yet_valid');
+      if (typeof c.email !== 'string' || c.email === '') failing.add('trusted_proxy_assertion_claims_invalid');
+      if (c.groups !== undefined && !(typeof c.groups === 'string' || (Array.isArray(c.groups) && c.groups.every((g) => typeof g === 'string')))) failing.add('trusted_proxy_assertion_claims_invalid');
+      const got = await v.verify([[HEADER, jwt]]);
+      if (failing.size === 0) {
+        verified.yes++;
+        assert.equal(got.kind, 'verified', `model says valid, got ${reason(got)} for ${JSON.stringify(c)}`);
+        if (got.kind === 'verified') assert.equal(got.user, c.email);
+      } else {
+        verified.no++;
+        assert.equal(got.kind, 'refused', `model says ${[...failing].join(', ')}, got ${reason(got)}`);
+        if (got.kind === 'refused') assert.ok(failing.has(got.reason), `${got.reason} is not among the failing checks ${[...failing].join(', ')} for ${JSON.stringify(c)}`);
+      }
+    }), { numRuns: 400, ...(process.env.CI === 'true' ? { seed: 20261130 } : {}) });
+    assert.ok(verified.yes > 0 && verified.no > 0, `both outcomes reached (${verified.yes} verified, ${verified.no} refused of ${cases})`);
+  });
+});
+
 describe('assertion verifier: a JWKS over HTTP', () => {
   let a: SigningKey;
   let b: SigningKey;
