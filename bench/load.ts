@@ -2,6 +2,8 @@
 // process (`clawgate gateway run`, token auth, temp state dir) and drives a steady rate of
 // `health` / `sessions.list` calls spread over them for a bounded time; reports errors, p50/p99
 // latency and the gateway's RSS after warm-up and at the end, with PASS/MISS (docs/load.md).
+// A second phase opens `--stalled` connections that ask for big answers and stop reading, while
+// the held connections keep being driven: everyone reading is served and RSS stays bounded.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -26,6 +28,9 @@ const { values: flags } = parseArgs({ options: {
   rps: { type: 'string', default: '500' },
   warmup: { type: 'string', default: '10' },
   'ramp-seconds': { type: 'string', default: '120' },
+  stalled: { type: 'string', default: '200' },
+  'stalled-requests': { type: 'string', default: '100' },
+  'stalled-seconds': { type: 'string', default: '15' },
 } });
 const num = (name: keyof typeof flags, min: number): number => {
   const v = Number(flags[name]);
@@ -37,6 +42,11 @@ const seconds = num('seconds', 1);
 const rps = num('rps', 1);
 const warmupSeconds = num('warmup', 0);
 const rampSeconds = num('ramp-seconds', 1);
+const stalledCount = Math.floor(num('stalled', 0));
+const stalledRequests = Math.floor(num('stalled-requests', 1));
+const stalledSeconds = num('stalled-seconds', 1);
+/** The RSS bound while connections stop reading (issue 9: 80 of them once took 3.2 GB). */
+const STALLED_RSS_LIMIT_MB = 300;
 
 /** The soft "Max open files" limit of this process (children inherit it), from /proc/self/limits. */
 function fdLimit(): number | undefined {
@@ -54,11 +64,13 @@ const rssMb = (pid: number): number => {
 const pct = (sorted: readonly number[], p: number): number => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Gateway { proc: ChildProcess; port: number; warnings: string[]; logLines: () => number; stop(): Promise<void> }
+interface Gateway { proc: ChildProcess; port: number; warnings: string[]; logLines: () => number; slowConsumers: () => number; stop(): Promise<void> }
 
-async function startGateway(stateDir: string): Promise<Gateway> {
+async function startGateway(stateDir: string, maxConnections: number): Promise<Gateway> {
   const configPath = join(stateDir, 'clawgate.json');
-  writeFileSync(configPath, JSON.stringify({ gateway: { port: 0, auth: { mode: 'token', token: TOKEN } }, logging: { level: 'warn', format: 'json' } }));
+  // Every connection comes from one token principal and a few addresses: lift the connection caps (default 256).
+  const limits = { maxConnectionsPerIp: maxConnections, maxConnectionsPerPrincipal: maxConnections };
+  writeFileSync(configPath, JSON.stringify({ gateway: { port: 0, auth: { mode: 'token', token: TOKEN }, limits }, logging: { level: 'warn', format: 'json' } }));
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CLAWGATE_')) env[k] = v;
   const proc = spawn(process.execPath, [join(ROOT, 'bin', 'clawgate.js'), 'gateway', 'run', '--config', configPath], {
@@ -66,12 +78,17 @@ async function startGateway(stateDir: string): Promise<Gateway> {
   });
   const warnings: string[] = [];
   let lines = 0;
+  let slow = 0;
   let partial = '';
   // Drain stderr (JSON logs) so a full pipe never stalls the gateway; keep warn/error lines.
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
     const parts = (partial + d).split('\n');
     partial = parts.pop()!;
-    for (const l of parts) { lines++; if (/"level":"(warn|error)"/.test(l) && warnings.length < 20) warnings.push(l.slice(0, 300)); }
+    for (const l of parts) {
+      lines++;
+      if (l.includes('"msg":"slow consumer dropped"')) { slow++; continue; } // expected in the stalled phase
+      if (/"level":"(warn|error)"/.test(l) && warnings.length < 20) warnings.push(l.slice(0, 300));
+    }
   });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const port = await new Promise<number>((res, rej) => {
@@ -85,7 +102,7 @@ async function startGateway(stateDir: string): Promise<Gateway> {
     void exited.then(() => { clearTimeout(timer); rej(new Error(`gateway exited before its banner: ${warnings.join('\n')}`)); });
   });
   return {
-    proc, port, warnings, logLines: () => lines,
+    proc, port, warnings, logLines: () => lines, slowConsumers: () => slow,
     // SIGKILL: the measurement is over, and a clean stop with thousands of sockets only measures teardown.
     async stop() {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
@@ -154,6 +171,13 @@ class LoadConn {
     });
   }
 
+  /** Stops reading, then sends `n` requests whose answers will pile up on the gateway. */
+  stall(method: string, params: unknown, n: number): void {
+    (this.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const text = JSON.stringify({ type: 'req', id: 's', method, params });
+    for (let i = 0; i < n && this.ws.readyState === WebSocket.OPEN; i++) this.ws.send(text);
+  }
+
   on(_event: 'close', cb: () => void): void { this.closeCb = cb; }
   close(): void { this.ws.terminate(); }
 
@@ -198,6 +222,43 @@ async function drive(clients: readonly LoadConn[], rate: number, ms: number): Pr
   return p;
 }
 
+/**
+ * Opens `--stalled` connections (from their own source address) that each ask for the full
+ * presence list `--stalled-requests` times and never read, while the held connections keep
+ * being driven at the target rate; samples the gateway's RSS throughout.
+ */
+async function stalledPhase(url: string, readers: readonly LoadConn[], gw: Gateway, sources: number): Promise<{
+  opened: number; failed: number; dropped: number; drive: Phase; rssBefore: number; rssPeak: number; rssAfter: number;
+}> {
+  process.stderr.write(`load: ${stalledCount} connections stop reading for ${stalledSeconds} s while ${readers.length} keep reading\n`);
+  const rssBefore = rssMb(gw.proc.pid!);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssMb(gw.proc.pid!)); }, 100);
+  const droppedBefore = gw.slowConsumers();
+  const stalled: LoadConn[] = [];
+  let failed = 0;
+  const driving = drive(readers, rps, stalledSeconds * 1000);
+  const localAddress = `127.0.0.${20 + sources}`;
+  let next = 0;
+  await Promise.all(Array.from({ length: RAMP_CONCURRENCY }, async () => {
+    while (next < stalledCount) {
+      next++;
+      try {
+        const c = await LoadConn.open(url, localAddress, 15_000);
+        stalled.push(c);
+        c.stall('system-presence', {}, stalledRequests);
+      } catch { failed++; }
+    }
+  }));
+  const result = await driving;
+  await sleep(2_000); // evicted sockets are cut 2 s after their close frame
+  clearInterval(sampler);
+  const rssAfter = rssMb(gw.proc.pid!);
+  rssPeak = Math.max(rssPeak, rssAfter);
+  for (const c of stalled) c.close();
+  return { opened: stalled.length, failed, dropped: gw.slowConsumers() - droppedBefore, drive: result, rssBefore, rssPeak, rssAfter };
+}
+
 async function main(): Promise<void> {
   const limit = fdLimit();
   const requested = connections;
@@ -208,7 +269,7 @@ async function main(): Promise<void> {
   const sources = Math.max(1, Math.ceil(connections / CONNECTIONS_PER_SOURCE));
   const stateDir = mkdtempSync(join(tmpdir(), 'clawgate-load-'));
   process.stderr.write(`load: ${connections} connections from ${sources} source address(es), ${rps} rps, ${warmupSeconds} s warm-up + ${seconds} s measured\n`);
-  const gw = await startGateway(stateDir);
+  const gw = await startGateway(stateDir, connections + stalledCount + 100);
   const url = `ws://127.0.0.1:${gw.port}`;
   const clients: LoadConn[] = [];
   let connectFailures = 0;
@@ -271,6 +332,9 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const rssEnd = rssMb(gw.proc.pid!);
     rssPeak = Math.max(rssPeak, rssEnd);
+    const closesBefore = unexpectedCloses;
+    const stalled = stalledCount > 0 ? await stalledPhase(url, clients, gw, sources) : undefined;
+    const stalledCloses = unexpectedCloses - closesBefore;
     measuring = false;
 
     const errors = connectFailures + notStarted + unexpectedCloses + run.timeouts + run.failed + (warm ? warm.timeouts + warm.failed : 0);
@@ -285,13 +349,22 @@ async function main(): Promise<void> {
       ['gateway RSS after warm-up / end / peak', `${rssStart.toFixed(1)} / ${rssEnd.toFixed(1)} / ${rssPeak.toFixed(1)} MB`],
       ['gateway RSS every 5 s (MB)', trace.map((r) => r.toFixed(0)).join(' ')],
       ['RSS growth after warm-up', `${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)} %`],
-      ['gateway warn/error log lines', `${gw.warnings.length}`],
+      ['gateway warn/error log lines', `${gw.warnings.length} (besides slow-consumer drops)`],
+      ...(stalled ? [
+        ['stalled phase', `${stalled.opened} of ${stalledCount} connections stopped reading after ${stalledRequests} × system-presence each (${stalled.failed} failed to connect); ${stalled.dropped} dropped as slow consumers`] as [string, string],
+        ['  reading clients meanwhile', `${stalled.drive.sent} requests at ${rps} rps for ${stalledSeconds} s, ${stalled.drive.ok} ok, p50 / p99 / max ${pct(stalled.drive.latencies, 50).toFixed(2)} / ${pct(stalled.drive.latencies, 99).toFixed(2)} / ${(stalled.drive.latencies.at(-1) ?? NaN).toFixed(2)} ms, ${stalled.drive.timeouts} timeouts, ${stalled.drive.failed} failed, ${stalledCloses} closed`] as [string, string],
+        ['  gateway RSS before / peak / after', `${stalled.rssBefore.toFixed(1)} / ${stalled.rssPeak.toFixed(1)} / ${stalled.rssAfter.toFixed(1)} MB (sampled every 100 ms)`] as [string, string],
+      ] : []),
     ];
     const w = Math.max(...rows.map(([k]) => k.length));
     process.stdout.write(`\n${rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n')}\n\n`);
     const verdicts: [boolean, string][] = [
       [errors === 0, 'zero errors'],
       [growth < 0.1, 'RSS growth < 10% after warm-up'],
+      ...(stalled ? [
+        [stalled.drive.timeouts + stalled.drive.failed + stalledCloses === 0 && stalled.drive.ok > 0, `reading clients served while ${stalled.opened} connections stop reading`] as [boolean, string],
+        [stalled.rssPeak < STALLED_RSS_LIMIT_MB, `RSS < ${STALLED_RSS_LIMIT_MB} MB with ${stalled.opened} non-reading connections`] as [boolean, string],
+      ] : []),
     ];
     for (const [ok, what] of verdicts) process.stdout.write(`${ok ? 'PASS' : 'MISS'}  ${what}\n`);
     for (const e of firstErrors) process.stdout.write(`  first errors: ${e}\n`);
@@ -306,7 +379,7 @@ async function main(): Promise<void> {
 }
 
 // A hard stop: every phase is already bounded, this only guards against a wedge.
-setTimeout(() => { process.stderr.write('load: gave up after the time bound\n'); process.exit(1); }, (rampSeconds + warmupSeconds + seconds) * 1000 + 120_000).unref();
+setTimeout(() => { process.stderr.write('load: gave up after the time bound\n'); process.exit(1); }, (rampSeconds + warmupSeconds + seconds + stalledSeconds) * 1000 + 150_000).unref();
 
 main().catch((err: unknown) => {
   process.stderr.write(`load failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);

@@ -40,6 +40,8 @@ import { listen } from './transport/listen.js';
 import { join } from 'node:path';
 import { createHttpGateway, sendJson, type HttpGateway, type HttpRoute } from './transport/http.js';
 import { handleConnection, type ConnectionDeps } from './transport/ws-connection.js';
+import { createSendBudget } from './transport/send-budget.js';
+import { createConnectionSlots } from './transport/conn-slots.js';
 import { controlUiRoutes } from './transport/static-ui.js';
 import { sessionViewMethods } from './rpc/methods/session-views.js';
 import { chatStartupMethods } from './rpc/methods/chat-startup.js';
@@ -226,6 +228,8 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
     handshake: { strategy, originAllowed: createOriginGate(g.controlUi.allowedOrigins), now, deviceSkewMs: 10 * 60_000, scopeCeiling: createScopeCeiling(g.auth) },
     router, bus, log, hello,
     limits: g.limits,
+    sendBudget: createSendBudget({ perConnection: g.limits.maxBufferedBytes, total: g.limits.maxTotalBufferedBytes }),
+    slots: createConnectionSlots(g.limits),
     onAuthDecision: metrics.authDecision,
     onAuthenticated: ({ connId, accepted, ingress }) => {
       connections++;

@@ -40,7 +40,7 @@ describe('protocol: handshake and bad input', () => {
     assert.ok(hello.features.methods.includes('health'));
     assert.ok(hello.features.events.includes('tick'));
     assert.deepEqual(hello.auth, { role: 'operator', scopes: ['operator.read', 'operator.write'] });
-    assert.deepEqual(hello.policy, { maxPayload: 25 * 1024 * 1024, maxBufferedBytes: 50 * 1024 * 1024, tickIntervalMs: 30_000 });
+    assert.deepEqual(hello.policy, { maxPayload: 25 * 1024 * 1024, maxBufferedBytes: 4 * 1024 * 1024, tickIntervalMs: 30_000 });
     assert.equal(hello.snapshot.authMode, 'token');
     peer.ws.close();
   });

@@ -25,6 +25,13 @@ export const IGNORED_TOP_LEVEL_KEYS = [
 
 const headerName = str({ min: 1, max: 128, pattern: /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, patternHint: 'must be a valid HTTP header name' });
 const positiveInt = (max = 2 ** 31) => num({ int: true, min: 1, max });
+/** Outbound buffers and authenticated connection caps (docs/configuration.md#gateway). */
+const LIMIT_DEFAULTS = {
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxTotalBufferedBytes: 64 * 1024 * 1024,
+  maxConnectionsPerIp: 256,
+  maxConnectionsPerPrincipal: 256,
+};
 
 export const gatewaySchema = (onIgnored: (path: string) => void) => obj({
   port: withDefault(num({ int: true, min: 0, max: 65535 }), () => 18789),
@@ -79,7 +86,8 @@ export const gatewaySchema = (onIgnored: (path: string) => void) => obj({
   limits: withDefault(obj({
     maxPreAuthPayload: withDefault(positiveInt(), () => 64 * 1024),
     maxPayload: withDefault(positiveInt(), () => 25 * 1024 * 1024),
-    maxBufferedBytes: withDefault(positiveInt(), () => 50 * 1024 * 1024),
+    maxBufferedBytes: withDefault(positiveInt(), () => LIMIT_DEFAULTS.maxBufferedBytes),
+    maxTotalBufferedBytes: withDefault(positiveInt(2 ** 40), () => LIMIT_DEFAULTS.maxTotalBufferedBytes),
     handshakeTimeoutMs: withDefault(positiveInt(), () => 10_000),
     tickIntervalMs: withDefault(positiveInt(), () => 30_000),
     maxPreAuthConnectionsPerIp: withDefault(positiveInt(), () => 64),
@@ -87,9 +95,11 @@ export const gatewaySchema = (onIgnored: (path: string) => void) => obj({
     ipv6Prefix: withDefault(num({ int: true, min: 16, max: 128 }), () => 64),
     defaultPageBytes: withDefault(num({ int: true, min: 1024 }), () => 4 * 1024 * 1024),
     maxMessageChars: withDefault(num({ int: true, min: 1, max: MAX_MESSAGE_CHARS }), () => MAX_MESSAGE_CHARS),
+    maxConnectionsPerIp: withDefault(positiveInt(), () => LIMIT_DEFAULTS.maxConnectionsPerIp),
+    maxConnectionsPerPrincipal: withDefault(positiveInt(), () => LIMIT_DEFAULTS.maxConnectionsPerPrincipal),
   }), () => ({
-    maxPreAuthPayload: 64 * 1024, maxPayload: 25 * 1024 * 1024, maxBufferedBytes: 50 * 1024 * 1024, handshakeTimeoutMs: 10_000, tickIntervalMs: 30_000, maxPreAuthConnectionsPerIp: 64, ipv6Prefix: 64,
-    defaultPageBytes: 4 * 1024 * 1024, maxMessageChars: MAX_MESSAGE_CHARS,
+    maxPreAuthPayload: 64 * 1024, maxPayload: 25 * 1024 * 1024, handshakeTimeoutMs: 10_000, tickIntervalMs: 30_000, maxPreAuthConnectionsPerIp: 64, ipv6Prefix: 64,
+    defaultPageBytes: 4 * 1024 * 1024, maxMessageChars: MAX_MESSAGE_CHARS, ...LIMIT_DEFAULTS,
   })),
   /** clawgate extension: GET /metrics (docs/metrics.md); behind the gateway's auth unless public. */
   metrics: withDefault(obj({

@@ -1,6 +1,8 @@
 // One WebSocket connection's lifecycle: challenge on open, a bounded pre-auth phase whose only
 // acceptable frame is `connect`, then an authenticated RPC session. Frames are size-limited per
-// phase, slow consumers are dropped, and every refusal is one log line without secrets.
+// phase, outbound bytes are bounded (send-budget.ts: slow consumers are dropped), authenticated
+// connections are capped per client IP and principal, and every refusal is one log line
+// without secrets.
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { errorShape } from '../protocol/error-codes.js';
@@ -12,6 +14,9 @@ import { createRpcSession, type RpcSession } from '../rpc/session.js';
 import type { Logger } from '../util/log.js';
 import { runHandshake, type Accepted, type HandshakeDeps } from './handshake.js';
 import type { Ingress } from './ingress.js';
+import type { ConnectionSlots } from './conn-slots.js';
+import type { SendBudget } from './send-budget.js';
+import { principalId } from '../auth/decision.js';
 
 export interface ConnectionLimits {
   readonly maxPreAuthPayload: number;
@@ -25,6 +30,10 @@ export interface ConnectionDeps {
   readonly router: Router;
   readonly bus: EventBus;
   readonly limits: ConnectionLimits;
+  /** Outbound bytes, per connection and in total (shared by every listener). */
+  readonly sendBudget: SendBudget;
+  /** Authenticated connections per client IP and per principal (shared by every listener). */
+  readonly slots: ConnectionSlots;
   readonly log: Logger;
   readonly hello: (accepted: Accepted, connId: string) => HelloOk;
   /** Called once authenticated; the returned function runs on close. */
@@ -51,7 +60,12 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
   const { limits, log } = deps;
   let session: RpcSession | undefined;
   let onClose: (() => void) | undefined;
+  let releaseSlot: (() => void) | undefined;
   let closing = false;
+  const outbound = deps.sendBudget.open(() => {
+    log.warn('slow consumer dropped', { connId, remote: ingress.clientIp, reason: 'total send buffer limit', totalBytes: deps.sendBudget.totalBytes });
+    close(1008, 'slow consumer');
+  });
 
   setMaxPayload(ws, limits.maxPreAuthPayload);
 
@@ -59,19 +73,22 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
     if (closing) return;
     closing = true;
     clearTimeout(timer);
+    outbound.release(); // its unwritten bytes are dropped with the socket
     ws.close(code, reason);
     // A peer that never answers the close handshake must not hold the socket open.
     setTimeout(() => ws.terminate(), 2_000).unref();
   };
 
+  const written = () => outbound.written();
   const sendText = (text: string) => {
-    if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > limits.maxBufferedBytes) {
-      log.warn('slow consumer dropped', { connId, remote: ingress.clientIp, bufferedBytes: ws.bufferedAmount });
+    if (closing || ws.readyState !== ws.OPEN) return;
+    if (!outbound.admit(Buffer.byteLength(text))) {
+      if (closing) return; // evicted to keep the total in bounds (logged by the eviction)
+      log.warn('slow consumer dropped', { connId, remote: ingress.clientIp, bufferedBytes: outbound.pendingBytes, limit: limits.maxBufferedBytes });
       close(1008, 'slow consumer');
       return;
     }
-    ws.send(text);
+    ws.send(text, written);
   };
   const send = (frame: ResFrame | EventFrame) => sendText(JSON.stringify(frame));
 
@@ -115,6 +132,15 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
     releasePreAuth();
     const accepted = result.value;
     deps.onAuthDecision?.('allow', accepted.principal.kind, seconds);
+    const slot = deps.slots.take(ingress.clientKey, principalId(accepted.principal));
+    if (!slot.ok) {
+      log.warn('connect refused', { connId, remote: ingress.clientIp, peer: ingress.peer, reason: 'too_many_connections', limit: slot.limit, max: slot.max });
+      send(resErr(frame.id, errorShape('UNAVAILABLE', `too many connections: gateway.limits.${slot.limit} (${slot.max}) reached; close another connection or retry later`,
+        { details: { code: 'TOO_MANY_CONNECTIONS', limit: slot.limit, max: slot.max }, retryable: true, retryAfterMs: 5_000 })));
+      close(1013, 'too many connections');
+      return;
+    }
+    releaseSlot = slot.release;
     setMaxPayload(ws, limits.maxPayload);
     const caller: CallerContext = {
       connId, principal: accepted.principal, role: accepted.role, scopes: accepted.scopes,
@@ -165,6 +191,8 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
   ws.on('close', () => {
     closing = true;
     clearTimeout(timer);
+    outbound.release();
+    releaseSlot?.();
     session?.close();
     onClose?.();
     deps.onClosed?.(connId, session !== undefined);
