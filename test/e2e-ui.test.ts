@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { bootGateway, type TestGateway } from './fixtures/gateway.fixture.js';
 import { launchBrowser, type TestBrowser } from './fixtures/browser.fixture.js';
+import { connectWs } from '../src/client/ws.js';
 
 const TOKEN = 'ui-direct-token-0123456789';
 
@@ -71,5 +72,36 @@ describe('control UI with a token, directly on the gateway port', () => {
     } finally {
       await fresh.close();
     }
+  });
+});
+
+describe('control UI pages through a long transcript', () => {
+  let gw: TestGateway;
+  let browser: TestBrowser;
+  before(async () => {
+    // A tiny page budget turns 16 short messages into several pages.
+    gw = await bootGateway({ gateway: { auth: { mode: 'token', token: TOKEN }, limits: { defaultPageBytes: 1024 } } });
+    const { client } = await connectWs({ url: gw.url, token: TOKEN });
+    for (let i = 0; i < 8; i++) await client.request('agent', { message: `/reply line ${i}`, idempotencyKey: `page-${i}` }, { expectFinal: true });
+    client.close();
+    browser = await launchBrowser();
+  });
+  after(async () => { await browser?.close(); await gw?.stop(); });
+
+  it('shows the newest page first and loads older pages on request, in order', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${gw.url.replace('ws:', 'http:')}/#token=${TOKEN}`);
+    await page.click('#sessions li[data-key="agent:manager:main"] button', { timeout: 10_000 });
+    await page.waitForSelector('.msg.assistant >> text=line 7', { timeout: 10_000 });
+    assert.ok(await page.$('.msg >> text=/reply line 0') === null, 'the first page is only the newest messages');
+    for (let clicks = 0; await page.$('#load-older'); clicks++) {
+      assert.ok(clicks < 20);
+      const before = await page.$$eval('.msg', (els) => els.length);
+      await page.click('#load-older');
+      for (let t = 0; (await page.$$eval('.msg', (els) => els.length)) <= before; t++) { assert.ok(t < 200, 'an older page arrived'); await new Promise((r) => setTimeout(r, 50)); }
+    }
+    const texts = await page.$$eval('.msg', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(texts, Array.from({ length: 8 }, (_, i) => [`/reply line ${i}`, `line ${i}`]).flat());
+    await page.close();
   });
 });

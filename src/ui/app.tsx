@@ -49,11 +49,14 @@ function SessionTree({ sessions, selected, onSelect }: { sessions: Session[]; se
   return <nav id="sessions" aria-label="Sessions">{renderLevel('') ?? <p class="muted">No sessions yet. Send a message to an agent to start one.</p>}</nav>;
 }
 
-function Transcript({ messages, streaming, tools }: { messages: Msg[]; streaming: string; tools: LiveTool[] }) {
+function Transcript({ messages, streaming, tools, onOlder }: { messages: Msg[]; streaming: string; tools: LiveTool[]; onOlder?: (() => void) | undefined }) {
   const end = useRef<HTMLDivElement>(null);
-  useEffect(() => { end.current?.scrollIntoView({ block: 'end' }); }, [messages.length, streaming, tools.length]);
+  const newest = messages[messages.length - 1];
+  // Follow the conversation as it grows at the end, not when older pages are added at the top.
+  useEffect(() => { end.current?.scrollIntoView({ block: 'end' }); }, [newest, streaming, tools.length]);
   return (
     <div id="transcript" role="log" aria-live="polite" aria-label="Conversation">
+      {onOlder && <button type="button" id="load-older" class="load-older" onClick={onOlder}>Load older messages</button>}
       {messages.map((m, i) => {
         if (m.role === 'toolResult') {
           const text = m.content?.[0]?.text ?? '';
@@ -94,7 +97,18 @@ function App() {
   selectedRef.current = selected;
 
   const refreshSessions = () => gw.current?.request('sessions.list', { limit: 200 }).then((r) => setSessions(r.sessions)).catch(() => {});
-  const loadHistory = (key: string) => gw.current?.request('chat.history', { sessionKey: key, limit: 200 }).then((r) => { if (selectedRef.current === key) setMessages(r.messages); }).catch(() => {});
+  // History comes in pages (docs/protocol.md#responses-are-bounded-and-paged): the newest first, older ones on request.
+  const [older, setOlder] = useState<number | undefined>();
+  const loadHistory = (key: string) => gw.current?.request('chat.history', { sessionKey: key, limit: 200 }).then((r) => {
+    if (selectedRef.current !== key) return;
+    setMessages(r.messages);
+    setOlder(r.hasMore ? r.nextOffset : undefined);
+  }).catch(() => {});
+  const loadOlder = (key: string, offset: number) => gw.current?.request('chat.history', { sessionKey: key, limit: 200, offset }).then((r) => {
+    if (selectedRef.current !== key) return;
+    setMessages((m) => [...r.messages, ...m]);
+    setOlder(r.hasMore ? r.nextOffset : undefined);
+  }).catch(() => {});
 
   useEffect(() => {
     const g = new UiGateway(gatewayUrl(location, basePath), creds, (s, r) => { setState(s); setRefusal(r); });
@@ -132,7 +146,7 @@ function App() {
     refreshSessions();
   }, [state]);
 
-  useEffect(() => { streamRun.current = undefined; setMessages([]); setStreaming(''); setTools([]); if (selected && state === 'connected') loadHistory(selected); }, [selected, state]);
+  useEffect(() => { streamRun.current = undefined; setMessages([]); setOlder(undefined); setStreaming(''); setTools([]); if (selected && state === 'connected') loadHistory(selected); }, [selected, state]);
 
   const send = async (e: Event) => {
     e.preventDefault();
@@ -181,7 +195,7 @@ function App() {
       </aside>
       <main>
         <h2 id="chat-title">{selected || 'Chat'}</h2>
-        <Transcript messages={messages} streaming={streaming} tools={tools} />
+        <Transcript messages={messages} streaming={streaming} tools={tools} onOlder={older === undefined ? undefined : () => loadOlder(selected, older)} />
         {error && <p id="chat-error" role="alert">{error}</p>}
         <form id="chat-form" onSubmit={send}>
           <label for="chat-input" class="visually-hidden">Message</label>
