@@ -16,6 +16,7 @@ import { VERSION } from '../src/version.js';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { measureRate, median, startEchoServer, type Rate } from './plain-ws.js';
 import type { LoadJob } from './load-worker.js';
+import { libBench } from './libs.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ROUNDS = 5;
@@ -247,7 +248,8 @@ async function main(): Promise<void> {
   process.stdout.write('ratios vs baselines are medians of per-round ratios (each pair runs back to back); clawgate/baseline columns are medians of rates.\n');
   process.stdout.write(`cold start runs: ${cold.map((c) => c.ms.toFixed(0)).join(', ')} ms; RSS: ${cold.map((c) => c.rssMb.toFixed(1)).join(', ')} MB; failed operations: ${errors}; total ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   const misses = rows.filter((x) => x.result === 'MISS').length;
-  process.stdout.write(`${rows.filter((x) => x.result === 'PASS').length} PASS, ${misses} MISS\n`);
+  process.stdout.write(`${rows.filter((x) => x.result === 'PASS').length} PASS, ${misses} MISS\n\n`);
+  process.stdout.write(await libBench(ROUNDS));
 }
 
 // A hard stop, in case a measurement wedges: every loop is already bounded by count and time.
