@@ -202,7 +202,7 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
   const dial = createInProcessDialer(() => router!, bus, { maxResponseBytes: g.limits.maxPayload });
   const runs = createRunManager({ config, store, bus, dial, resolveModel, tools: BUILTIN_TOOLS, log });
   const methods: MethodDef[] = [
-    ...systemMethods(services, { sections: () => ({ sessions: { path: join(config.stateDir, 'clawgate.db'), count: store.countSessions(), active: runs.activeCount }, ...channels.health() }) }),
+    ...systemMethods(services, { sections: ({ admin }) => ({ sessions: { ...(admin ? { path: dbPath } : {}), count: store.countSessions(), active: runs.activeCount }, ...channels.health() }) }),
     ...agentsMethods(services), ...sessionsMethods(services, runs, store), ...agentMethods(runs), ...chatMethods(runs, store, responseLimits(g.limits)),
   ];
   // OpenClaw Control UI / TUI reads (docs/protocol.md#methods-openclaw-clients-call).

@@ -1,5 +1,6 @@
 // sessions.* methods over the session store: list (with spawnedBy / agentId filters),
 // resolve, create, send, delete.
+import { hasScope } from '../../protocol/scopes.js';
 import { randomUUID } from 'node:crypto';
 import { arr, bool, num, obj, optional, str } from '../../protocol/schema.js';
 import { RpcError } from '../../protocol/error-codes.js';
@@ -46,7 +47,7 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
     defineMethod({
       name: 'sessions.list',
       params: sessionsListParams,
-      handle: (_ctx, p) => {
+      handle: (ctx, p) => {
         const matching = store.listSessions({
           ...(p.agentId ? { agentId: p.agentId } : {}), ...(p.spawnedBy ? { spawnedBy: p.spawnedBy } : {}),
           ...(p.label ? { label: p.label } : {}), ...(p.search ? { search: p.search } : {}),
@@ -55,7 +56,8 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
         const offset = p.offset ?? 0;
         const page = fillPage(matching.slice(offset, offset + (p.limit ?? 500)).map(toWireSession), pageBudget(limits, p.maxBytes));
         return {
-          ts: Date.now(), path: s.facts.config.stateDir, count: page.items.length,
+          // Host paths are for admins only (docs/protocol.md#host-paths).
+          ts: Date.now(), ...(hasScope(ctx.scopes, 'operator.admin') ? { path: s.facts.config.stateDir } : {}), count: page.items.length,
           defaults: { modelProvider: null, model: s.facts.config.agents.defaults.model, contextTokens: null },
           sessions: page.items, ...pageInfo(offset, page.items.length, matching.length),
         };

@@ -8,13 +8,13 @@ import type { MethodServices } from '../context.js';
 const empty = obj({}, { passthrough: true });
 
 export interface HealthSource {
-  /** Extra health sections (agents, sessions, channels) contributed by other services. */
-  readonly sections?: () => Record<string, unknown>;
+  /** Extra health sections (agents, sessions, channels) contributed by other services; host paths only when `admin`. */
+  readonly sections?: (view: { readonly admin: boolean }) => Record<string, unknown>;
 }
 
 export function systemMethods(s: MethodServices, extra: HealthSource = {}): MethodDef[] {
   const { facts } = s;
-  const health = () => {
+  const health = (admin: boolean) => {
     const t0 = performance.now();
     const cfg = facts.config;
     const defaultAgent = cfg.agents.list.find((a) => a.default) ?? cfg.agents.list[0];
@@ -30,12 +30,12 @@ export function systemMethods(s: MethodServices, extra: HealthSource = {}): Meth
       heartbeatSeconds: 0,
       defaultAgentId: defaultAgent?.id ?? null,
       agents: cfg.agents.list.map((a) => ({ agentId: a.id, name: a.name ?? a.id, isDefault: a.id === defaultAgent?.id })),
-      ...extra.sections?.(),
+      ...extra.sections?.({ admin }),
       durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
     };
   };
   return [
-    defineMethod({ name: 'health', params: obj({ probe: optional(bool()) }, { passthrough: true }), handle: () => health() }),
+    defineMethod({ name: 'health', params: obj({ probe: optional(bool()) }, { passthrough: true }), handle: (ctx) => health(hasScope(ctx.scopes, 'operator.admin')) }),
     defineMethod({
       name: 'status',
       params: empty,
@@ -61,7 +61,7 @@ export function systemMethods(s: MethodServices, extra: HealthSource = {}): Meth
             ...(ctx.principal.kind === 'trusted-proxy' && ctx.principal.groups ? { groups: [...ctx.principal.groups] } : {}),
             ...(ctx.delegation ? { actingFor: ctx.delegation.actingFor } : {}),
           },
-          health: health(),
+          health: health(admin),
           ...(admin ? { configPath: cfg.configPath, stateDir: cfg.stateDir } : {}),
         };
       },
