@@ -56,6 +56,21 @@ export interface RunManager {
   stopAll(): Promise<void>;
 }
 
+/** A run that could not even start still ends: status error, and the events every waiter watches. */
+function failedToStartWith(deps: { store: Store; bus: EventBus; log: Logger }, run: RunRow, err: unknown): RunOutcome {
+  const error = `run could not start: ${err instanceof Error ? err.message : String(err)}`.slice(0, 2_000);
+  try {
+    deps.store.setRunStatus(run.runId, 'error', { error });
+    deps.store.setSessionStatus(run.sessionKey, 'error', run.runId);
+  } catch (storeErr) {
+    deps.log.error('run outcome not stored', { runId: run.runId, status: 'error', err: storeErr });
+  }
+  deps.bus.publish({ event: 'agent', scope: 'operator.read', payload: { runId: run.runId, stream: 'lifecycle', ts: Date.now(), data: { phase: 'error', error, status: 'error' }, sessionKey: run.sessionKey } });
+  deps.bus.publish({ event: 'chat', scope: 'operator.read', payload: { runId: run.runId, sessionKey: run.sessionKey, state: 'error', errorMessage: error } });
+  deps.log.error('run failed to start', { runId: run.runId, error });
+  return { status: 'error', reply: '', error };
+}
+
 const outcomeOf = (r: RunRow): RunOutcome => ({ status: r.status as RunOutcome['status'], reply: r.reply ?? '', error: r.error ?? undefined });
 
 export function createRunManager(deps: RunManagerDeps): RunManager {
@@ -130,7 +145,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       const done: Promise<RunOutcome> = prev.catch(() => undefined).then(() => executeRun({
         ...deps, run, agent, delegation, scopes: principalScopes(caller), signal: ac.signal,
         extraSystemPrompt: input.extraSystemPrompt, timeoutMs: input.timeoutMs ?? config.agents.defaults.timeoutMs,
-      })).finally(() => {
+      })).catch((err: unknown) => failedToStartWith(deps, run, err)).finally(() => {
         live.delete(run.runId);
         if (subagent) activeSubagents--;
         if (sessionTail.get(sessionKey) === done) sessionTail.delete(sessionKey);

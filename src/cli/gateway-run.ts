@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { TOKEN_FILE } from '../config/state-files.js';
 import { acquireStateLock, prepareStateDir } from '../config/state-dir.js';
 import { startGateway } from '../main.js';
+import { installLastResort } from '../util/last-resort.js';
 import type { Io } from './main.js';
 
 export async function runGateway(v: { config?: string | undefined; port?: string | undefined; bind?: string | undefined }, io: Io): Promise<number> {
@@ -24,13 +25,15 @@ export async function runGateway(v: { config?: string | undefined; port?: string
     throw err;
   }
   const gw = await startGateway(cfg, { stateLock });
+  // Installed once serving: a start-up failure still exits with its clear message.
+  const uninstall = installLastResort(process, gw.log);
   for (const w of cfg.warnings) gw.log.warn(w);
   io.out(banner(cfg, gw.url.replace(/^ws/, 'http'), gw.localSocket));
   gw.log.info('gateway started', { url: gw.url, authMode: cfg.gateway.auth.mode, bind: cfg.gateway.bind });
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {
       gw.log.info('stopping', { signal: sig });
-      void gw.close().then(resolve);
+      void gw.close().then(() => { uninstall(); resolve(); });
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

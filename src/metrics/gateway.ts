@@ -12,6 +12,9 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const UNKNOWN_TOOL_LABEL = 'unknown';
 /** The `method` label for a method name the gateway does not serve (caller input is not a bounded set). */
 export const UNKNOWN_METHOD_LABEL = 'unknown';
+/** Distinct unknown method names counted by name; the rest fold into OTHER_METHOD_LABEL. */
+export const MAX_UNKNOWN_METHOD_NAMES = 50;
+export const OTHER_METHOD_LABEL = 'other';
 
 export interface GatewayMetricsOptions {
   /** Epoch ms the gateway started. */
@@ -51,6 +54,8 @@ export function createGatewayMetrics(opts: GatewayMetricsOptions): GatewayMetric
   registry.gauge('clawgate_uptime_seconds', 'Seconds since the gateway started.', { collect: () => Math.max(0, (now() - opts.startedAt) / 1000) });
   const handshakes = registry.histogram('clawgate_handshake_duration_seconds', 'Time from a connect request to its auth decision, by result.', { labelNames: ['result'] });
   const rpcs = registry.histogram('clawgate_rpc_duration_seconds', 'Time from a request to its final response, by method and result (ok or error).', { labelNames: ['method', 'result'] });
+  const unknownCalls = registry.counter('clawgate_unknown_method_calls_total', `Calls to methods the gateway does not serve, by method name (the first ${MAX_UNKNOWN_METHOD_NAMES} distinct names; later ones and unusual spellings count as "${OTHER_METHOD_LABEL}").`, { labelNames: ['method'] });
+  const unknownNames = new Set<string>();
   const running = new Set<string>();
   let methods: ReadonlySet<string> | undefined;
 
@@ -64,6 +69,11 @@ export function createGatewayMetrics(opts: GatewayMetricsOptions): GatewayMetric
     rpc(method, ok, seconds) {
       methods ??= new Set(opts.methodNames?.() ?? []);
       rpcs.observe({ method: methods.has(method) ? method : UNKNOWN_METHOD_LABEL, result: ok ? 'ok' : 'error' }, seconds);
+      if (!methods.has(method)) {
+        const sane = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(method);
+        if (sane && unknownNames.size < MAX_UNKNOWN_METHOD_NAMES) unknownNames.add(method);
+        unknownCalls.inc({ method: sane && unknownNames.has(method) ? method : OTHER_METHOD_LABEL });
+      }
     },
     observe(e) {
       if (e.event !== 'agent' || typeof e.payload !== 'object' || e.payload === null) return;

@@ -112,7 +112,12 @@ describe('gateway metrics', () => {
     assert.ok(text.includes('clawgate_rpc_duration_seconds_count{method="health",result="ok"} 1\n'));
     assert.ok(text.includes('clawgate_rpc_duration_seconds_count{method="health",result="error"} 1\n'));
     assert.ok(text.includes('clawgate_rpc_duration_seconds_count{method="unknown",result="error"} 100\n'));
-    assert.ok(!text.includes('made.up'));
+    assert.ok(!text.split('\n').some((l) => l.startsWith('clawgate_rpc_duration_seconds') && l.includes('made.up')));
+    // Unknown names are counted by name in their own counter, capped at 50 series plus "other".
+    const unknown = text.split('\n').filter((l) => l.startsWith('clawgate_unknown_method_calls_total{'));
+    assert.equal(unknown.length, 51);
+    assert.ok(unknown.includes('clawgate_unknown_method_calls_total{method="made.up.0"} 1'));
+    assert.ok(unknown.includes('clawgate_unknown_method_calls_total{method="other"} 50'));
   });
 
   it('times handshakes by result alongside the auth decision counter', async () => {

@@ -1,6 +1,8 @@
 // The closed set of wire error codes (OpenClaw's) and the detail codes clawgate puts in
 // `error.details.code`. docs/reference/errors.md documents each; a test keeps them in step.
 
+import { bound } from './schema.js';
+
 export const ERROR_CODES = [
   'NOT_LINKED', 'NOT_PAIRED', 'AGENT_TIMEOUT', 'AGENT_RESULT_NOT_FOUND',
   'INVALID_REQUEST', 'FORBIDDEN', 'APPROVAL_NOT_FOUND', 'UNAVAILABLE',
@@ -26,12 +28,15 @@ export interface ErrorShape {
   retryAfterMs?: number;
 }
 
+/** Longest error message sent on the wire; longer ones are cut (a message may echo caller input). */
+export const MAX_ERROR_MESSAGE = 2_000;
+
 export function errorShape(
   code: ErrorCode,
   message: string,
   opts: { details?: Record<string, unknown> & { code?: DetailCode }; retryable?: boolean; retryAfterMs?: number } = {},
 ): ErrorShape {
-  const shape: ErrorShape = { code, message };
+  const shape: ErrorShape = { code, message: bound(message, MAX_ERROR_MESSAGE) };
   if (opts.details) shape.details = opts.details;
   if (opts.retryable !== undefined) shape.retryable = opts.retryable;
   if (opts.retryAfterMs !== undefined) shape.retryAfterMs = opts.retryAfterMs;

@@ -223,9 +223,9 @@ function messageFor(e: ValueError): string {
 
 /** Escapes control characters and caps length, so any text is safe in a reply or a log line. */
 export function bound(text: string, max: number): string {
-  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
   // eslint-disable-next-line no-control-regex
-  return cut.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = text.slice(0, max + 1).replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
 }
 
 const at = (path: string, key: string | number): string =>

@@ -3,7 +3,7 @@
 // scope → params → handler, and every failure becomes a wire error shape.
 import { errorShape, RpcError, type ErrorShape } from '../protocol/error-codes.js';
 import type { ReqFrame } from '../protocol/frames.js';
-import { formatIssues, validate, type Schema } from '../protocol/schema.js';
+import { bound, formatIssues, validate, type Schema } from '../protocol/schema.js';
 import { hasScope, requiredScope, type Role, type Scope } from '../protocol/scopes.js';
 import type { Principal } from '../auth/decision.js';
 import type { Logger } from '../util/log.js';
@@ -63,7 +63,11 @@ export function createRouter(defs: readonly MethodDef<unknown>[], log: Logger): 
     methods: [...byName.keys()],
     async dispatch(ctx, frame) {
       const def = byName.get(frame.method);
-      if (!def) return { ok: false, error: errorShape('INVALID_REQUEST', `unknown method: ${frame.method}`, { details: { code: 'UNKNOWN_METHOD' } }) };
+      if (!def) {
+        const method = bound(frame.method, 200);
+        log.debug('unknown method', { method, connId: ctx.connId, client: ctx.client.id });
+        return { ok: false, error: errorShape('INVALID_REQUEST', `unknown method: ${method}`, { details: { code: 'UNKNOWN_METHOD' } }) };
+      }
       const needed = requiredScope(def.name);
       if (ctx.role !== 'operator' || !hasScope(ctx.scopes, needed)) {
         return { ok: false, error: errorShape('FORBIDDEN', `missing scope: ${needed}`, { details: { code: 'MISSING_SCOPE', missingScope: needed, requiredScopes: [needed] } }) };

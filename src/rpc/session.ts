@@ -1,7 +1,7 @@
 // An authenticated RPC endpoint, independent of transport: it dispatches `req` frames through
 // the router and forwards bus events, writing frames to a sink. WebSocket connections and the
 // in-process transport both wrap one of these, so both get the same router and scope checks.
-import type { ErrorShape } from '../protocol/error-codes.js';
+import { errorShape, type ErrorShape } from '../protocol/error-codes.js';
 import { eventFrame, resErr, resOk, type EventFrame, type ReqFrame, type ResFrame } from '../protocol/frames.js';
 import type { CallerContext, Router } from './registry.js';
 import type { EventBus } from './events.js';
@@ -9,6 +9,8 @@ import { guardResponse, type GuardedResponse } from './response-guard.js';
 
 export interface FrameSink {
   send(frame: ResFrame | EventFrame): void;
+  /** Reports a frame that could not be sent (logged); `fatal` asks to close this connection. */
+  fail?(err: unknown, fatal: boolean): void;
   /**
    * Optional fast path for broadcast events on text transports: the payload arrives already
    * serialised (once per event, shared by every subscriber), so a broadcast to N clients costs
@@ -58,8 +60,11 @@ export function createRpcSession(caller: CallerContext, router: Router, bus: Eve
     deliver(e) {
       if (closed) return;
       const n = e.connId === undefined ? ++seq : undefined;
-      if (sink.sendSerializedEvent && e.payload !== undefined) sink.sendSerializedEvent(e.event, payloadJson(e), n);
-      else sink.send(eventFrame(e.event, e.payload, n));
+      // One event that cannot be sent is skipped for this subscriber; it never reaches the publisher.
+      try {
+        if (sink.sendSerializedEvent && e.payload !== undefined) sink.sendSerializedEvent(e.event, payloadJson(e), n);
+        else sink.send(eventFrame(e.event, e.payload, n));
+      } catch (err) { sink.fail?.(err, false); }
     },
   });
   return {
@@ -71,11 +76,21 @@ export function createRpcSession(caller: CallerContext, router: Router, bus: Eve
       // A duplicate in-flight id is allowed (the client's problem), but only the latest can be cancelled.
       inFlight.set(frame.id, ac);
       const ack = (payload: unknown) => { if (!closed) respond(resOk(frame.id, payload)); };
-      void router.dispatch({ ...caller, ack, signal: ac.signal }, frame).then((r) => {
+      const reply = (r: Awaited<ReturnType<Router['dispatch']>>) => {
         if (inFlight.get(frame.id) === ac) inFlight.delete(frame.id);
         if (closed) return;
-        respond(r.ok ? resOk(frame.id, r.payload) : resErr(frame.id, r.error as ErrorShape, r.payload));
-      });
+        // A reply that cannot be serialised or sent (a cycle, a BigInt, a dead socket) costs this
+        // request an error reply; if even that fails, this connection — never the process.
+        try {
+          respond(r.ok ? resOk(frame.id, r.payload) : resErr(frame.id, r.error as ErrorShape, r.payload));
+        } catch (err) {
+          try { respond(resErr(frame.id, errorShape('UNAVAILABLE', 'the response could not be sent', { details: { code: 'INTERNAL_ERROR' }, retryable: false }))); sink.fail?.(err, false); }
+          catch (again) { sink.fail?.(again, true); }
+        }
+      };
+      void router.dispatch({ ...caller, ack, signal: ac.signal }, frame)
+        .catch((): Awaited<ReturnType<Router['dispatch']>> => ({ ok: false, error: errorShape('UNAVAILABLE', 'internal error', { details: { code: 'INTERNAL_ERROR' }, retryable: true }) }))
+        .then(reply);
     },
     cancel(id) { inFlight.get(id)?.abort(new Error('cancelled')); },
     close() {

@@ -4,7 +4,7 @@
 import { PROTOCOL_VERSION } from '../protocol/frames.js';
 import { errorShape, type ErrorShape } from '../protocol/error-codes.js';
 import { wireAuthReason } from '../protocol/auth-reasons.js';
-import { BROWSER_CLIENT_IDS, connectParamsSchema, isKnownClientId, type ConnectParams } from '../protocol/connect.js';
+import { BROWSER_CLIENT_IDS, connectParamsSchema, type ConnectParams } from '../protocol/connect.js';
 import { formatIssues, validate } from '../protocol/schema.js';
 import { SCOPES, type Scope } from '../protocol/scopes.js';
 import type { AuthStrategy, Principal } from '../auth/decision.js';
@@ -34,6 +34,8 @@ export interface Accepted {
   readonly role: 'operator';
   readonly scopes: Scope[];
   readonly deviceId?: string;
+  /** Unknown descriptive keys that were ignored (bounded list of paths; logged at debug). */
+  readonly ignored?: readonly string[];
 }
 
 export type HandshakeResult = { ok: true; value: Accepted } | { ok: false; refusal: Refusal };
@@ -52,9 +54,6 @@ export function runHandshake(rawParams: unknown, ingress: Ingress, nonce: string
   const p = parsed.value;
   if (p.maxProtocol < PROTOCOL_VERSION || p.minProtocol > PROTOCOL_VERSION) {
     return refuse(errorShape('INVALID_REQUEST', 'protocol mismatch', { details: { code: 'PROTOCOL_MISMATCH', expectedProtocol: PROTOCOL_VERSION } }), 1002, 'protocol mismatch', 'protocol_mismatch');
-  }
-  if (!isKnownClientId(p.client.id)) {
-    return refuse(errorShape('INVALID_REQUEST', `invalid connect params: client.id: unknown client id "${p.client.id}"`, { details: { code: 'INVALID_PARAMS' } }), 1008, 'invalid connect params', 'invalid_connect_params');
   }
   const role = p.role ?? 'operator';
   if (role !== 'operator') {
@@ -83,5 +82,5 @@ export function runHandshake(rawParams: unknown, ingress: Ingress, nonce: string
     deviceId = v.deviceId;
   }
   const scopes = grantScopes(p.scopes ?? [], deps.scopeCeiling ? deps.scopeCeiling(decision.principal) : SCOPES);
-  return { ok: true, value: { params: p, principal: decision.principal, role: 'operator', scopes, ...(deviceId ? { deviceId } : {}) } };
+  return { ok: true, value: { params: p, principal: decision.principal, role: 'operator', scopes, ...(deviceId ? { deviceId } : {}), ...(parsed.ignored.length ? { ignored: parsed.ignored } : {}) } };
 }

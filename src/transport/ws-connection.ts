@@ -141,6 +141,7 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
       return;
     }
     releaseSlot = slot.release;
+    if (accepted.ignored) log.debug('connect: ignored unknown params', { connId, params: accepted.ignored });
     setMaxPayload(ws, limits.maxPayload);
     const caller: CallerContext = {
       connId, principal: accepted.principal, role: accepted.role, scopes: accepted.scopes,
@@ -150,6 +151,10 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
     session = createRpcSession(caller, deps.router, deps.bus, {
       send,
       sendText,
+      fail: (err, fatal) => {
+        log.error('frame could not be sent', { connId, remote: ingress.clientIp, err: err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : 'unknown' });
+        if (fatal) close(1011, 'internal error');
+      },
       // Same frame as eventFrame() + JSON.stringify, with the shared payload text spliced in.
       sendSerializedEvent: (event, payload, seq) => sendText(`{"type":"event","event":${JSON.stringify(event)},"payload":${payload}${seq === undefined ? '' : `,"seq":${seq}`}}`),
     }, {

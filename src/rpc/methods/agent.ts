@@ -3,6 +3,7 @@
 import { any, bool, num, obj, optional, str } from '../../protocol/schema.js';
 import { RpcError } from '../../protocol/error-codes.js';
 import { defineMethod, type MethodDef } from '../registry.js';
+import { MAX_RUN_TIMEOUT_MS } from './chat.js';
 import type { RunService } from '../context.js';
 
 const idem = str({ min: 1, max: 200, pattern: /^[\w.:@-]+$/, patternHint: 'must be letters, digits, "_", "-", ".", ":" or "@"' });
@@ -16,7 +17,8 @@ export const agentParams = obj({
   label: optional(str({ min: 1, max: 200 })),
   spawnedBy: optional(str({ max: 500 })),
   extraSystemPrompt: optional(str({ max: 100_000 })),
-  timeout: optional(num({ min: 0 })),
+  /** Seconds; 0 = the agent's default. Whole seconds up to a day. */
+  timeout: optional(num({ int: true, min: 0, max: MAX_RUN_TIMEOUT_MS / 1000 })),
   thinking: optional(any()), deliver: optional(bool()), bestEffortDeliver: optional(bool()), attachments: optional(any()),
   channel: optional(str()), lane: optional(str()), provider: optional(str()), model: optional(str()), inputProvenance: optional(any()), to: optional(str()),
 });

@@ -8,10 +8,15 @@ import type { RunService, SessionReader } from '../context.js';
 import { readHistoryPage } from '../history.js';
 import type { ResponseLimits } from '../paging.js';
 
+/** Longest run a caller may ask for (`timeout`/`timeoutMs`): one day. */
+export const MAX_RUN_TIMEOUT_MS = 86_400_000;
+/** A run timeout in milliseconds; 0 = the agent's default. */
+export const runTimeoutMs = () => num({ int: true, min: 0, max: MAX_RUN_TIMEOUT_MS });
+
 const sendParams = {
   message: str({ max: 1_000_000 }),
   idempotencyKey: optional(str({ min: 1, max: 200, pattern: /^[\w.:@-]+$/, patternHint: 'must be letters, digits, "_", "-", ".", ":" or "@"' })),
-  thinking: optional(any()), deliver: optional(bool()), attachments: optional(any()), timeoutMs: optional(num({ int: true, min: 0 })),
+  thinking: optional(any()), deliver: optional(bool()), attachments: optional(any()), timeoutMs: optional(runTimeoutMs()),
   agentId: optional(str()),
 };
 

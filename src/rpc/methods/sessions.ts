@@ -8,7 +8,7 @@ import { principalId } from '../../auth/decision.js';
 import { defineMethod, type MethodDef } from '../registry.js';
 import type { MethodServices, RunService, SessionReader } from '../context.js';
 import type { SessionRow } from '../../store/types.js';
-import { sendToSession } from './chat.js';
+import { runTimeoutMs, sendToSession } from './chat.js';
 import { MAX_MESSAGE_CHARS } from '../../config/schema.js';
 import { fillPage, pageBudget, pageInfo, responseLimits } from '../paging.js';
 
@@ -23,7 +23,7 @@ export const sessionsListParams = obj({
   spawnedBy: optional(str({ max: 500 })),
   agentId: optional(str({ max: 64 })),
   search: optional(str({ max: 200 })),
-  kinds: optional(arr(str())),
+  kinds: optional(arr(str({ max: 64 }), { max: 32 })),
   messageLimit: optional(num({ int: true, min: 0, max: 100 })),
   offset: optional(num({ int: true, min: 0 })),
   maxBytes: optional(num({ int: true, min: 1024 })),
@@ -100,7 +100,7 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
     }),
     defineMethod({
       name: 'sessions.send',
-      params: obj({ key: str({ min: 1, max: 500 }), message: str({ max: 1_000_000 }), idempotencyKey: optional(str({ min: 1, max: 200 })), agentId: optional(str()), thinking: optional(str()), attachments: optional(arr(obj({}, { passthrough: true }))), timeoutMs: optional(num({ int: true, min: 0 })) }),
+      params: obj({ key: str({ min: 1, max: 500 }), message: str({ max: 1_000_000 }), idempotencyKey: optional(str({ min: 1, max: 200 })), agentId: optional(str()), thinking: optional(str()), attachments: optional(arr(obj({}, { passthrough: true }))), timeoutMs: optional(runTimeoutMs()) }),
       handle: (ctx, p) => sendToSession(runs, ctx, p.key, p),
     }),
     defineMethod({
