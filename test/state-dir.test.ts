@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { connectWs } from '../src/client/ws.js';
 import { loadConfig } from '../src/config/load.js';
 import { StateDirError } from '../src/config/state-dir.js';
+import { StoreUnavailableError } from '../src/store/guard.js';
 import { startGateway } from '../src/main.js';
 import { silentLogger } from '../src/util/log.js';
 import { bootGateway, tempDir } from './fixtures/gateway.fixture.js';
@@ -191,6 +192,36 @@ describe('state directory: the database is lost while running', () => {
       assert.equal(lost.length, 1, 'logged once');
       assert.match(lost[0]!.reason!, /clawgate\.db was deleted while the gateway was running/);
     } finally { await gw.stop(); }
+  });
+});
+
+describe('state directory: a write fails in the middle of a run', () => {
+  it('the run ends with an error outcome instead of "succeeding", and the gateway keeps serving', async () => {
+    const gw = await bootGateway({ gateway: { auth: { mode: 'token', token: TOKEN } } }, { start: { localListener: false } });
+    const { appendMessage, setRunStatus } = gw.store;
+    const store = gw.store as { appendMessage: typeof appendMessage; setRunStatus: typeof setRunStatus };
+    try {
+      // The database becomes unavailable right after the run was accepted: every write of the run
+      // fails, including the one recording its outcome.
+      const lost = () => { throw new StoreUnavailableError(`${gw.stateDir}/clawgate.db was deleted while the gateway was running`); };
+      store.appendMessage = lost;
+      store.setRunStatus = lost;
+      const { client } = await connectWs({ url: gw.url, token: TOKEN });
+      try {
+        const final = await client.request<{ status: string; summary?: string }>('agent', { message: '/tool sessions_list {}', idempotencyKey: 'mid-run' }, { expectFinal: true, timeoutMs: 10_000 })
+          .then((r) => r.status, (e: Error) => `rejected: ${e.message}`);
+        assert.notEqual(final, 'ok');
+        assert.match(final, /database is unavailable|error/);
+        assert.equal((await client.request<{ ok: boolean }>('health', {})).ok, true);
+      } finally { client.close(); }
+      const lines = gw.logs.map((l) => JSON.parse(l) as { msg: string; status?: string });
+      assert.ok(lines.some((l) => l.msg === 'run failed' && l.status === 'error'), 'the run is logged as failed');
+      assert.ok(lines.some((l) => l.msg === 'run outcome not stored'), 'and why its outcome is not in the database');
+    } finally {
+      store.appendMessage = appendMessage;
+      store.setRunStatus = setRunStatus;
+      await gw.stop();
+    }
   });
 });
 
