@@ -1,14 +1,19 @@
 // Benchmark load generator on a worker thread, so client-side work does not share the gateway's event loop; runs one measurement job per message and posts back the Rate.
 import { parentPort } from 'node:worker_threads';
 import { echoOnce, handshakeOnce, measureRate, openPinger, type ClientOpts, type Rate } from './plain-ws.js';
+import { streamFromGateway, streamFromPlain, type StreamResult } from './stream.js';
 
 export type LoadJob =
   | { kind: 'echo-once'; url: string; opts: ClientOpts; bounds: { maxCount: number; maxMs: number; concurrency?: number } }
   | { kind: 'handshake'; url: string; params: Record<string, unknown>; opts: ClientOpts; bounds: { maxCount: number; maxMs: number; concurrency?: number } }
-  | { kind: 'round-trips'; url: string; connectParams?: Record<string, unknown>; opts: ClientOpts; bounds: { maxCount: number; maxMs: number } };
+  | { kind: 'round-trips'; url: string; connectParams?: Record<string, unknown>; opts: ClientOpts; bounds: { maxCount: number; maxMs: number } }
+  | { kind: 'stream-gateway'; url: string; token: string; words: number; runId: string }
+  | { kind: 'stream-plain'; url: string };
 
-async function run(job: LoadJob): Promise<Rate> {
+async function run(job: LoadJob): Promise<Rate | StreamResult> {
   switch (job.kind) {
+    case 'stream-gateway': return streamFromGateway(job.url, job.token, job.words, job.runId);
+    case 'stream-plain': return streamFromPlain(job.url);
     case 'echo-once': return measureRate(() => echoOnce(job.url, job.opts), job.bounds);
     case 'handshake': return measureRate(() => handshakeOnce(job.url, job.params, job.opts), job.bounds);
     case 'round-trips': {

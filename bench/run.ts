@@ -1,4 +1,4 @@
-// `npm run bench`: clawgate's loopback benchmarks (handshakes/s, health round trips/s, cold start, idle RSS, in-process vs fresh-socket calls) against a plain-ws baseline and OpenClaw's reference figures; prints a table with PASS/MISS per target.
+// `npm run bench`: clawgate's loopback benchmarks (handshakes/s, health round trips/s, cold start, idle RSS, in-process vs fresh-socket calls, a 100k-word streamed reply) against a plain-ws baseline and OpenClaw's reference figures; prints a table with PASS/MISS per target.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,8 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { measureRate, median, startEchoServer, type Rate } from './plain-ws.js';
 import type { LoadJob } from './load-worker.js';
 import { libBench } from './libs.js';
+import { startPlainTextServer, type StreamResult } from './stream.js';
+import { scriptedWords } from '../src/agents/models/scripted.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ROUNDS = 5;
@@ -26,6 +28,7 @@ const CONCURRENCY = 50;
 const TOKEN = 'bench-token-0123456789abcdef';
 const PROXY_USER = 'me@example.com';
 const SEEDED_SESSIONS = 20;
+const STREAM_WORDS = 100_000;
 
 /** OpenClaw's published handshake figures (range midpoints) and the multiple we aim for. */
 const OPENCLAW = [
@@ -95,15 +98,13 @@ async function coldStart(): Promise<{ ms: number; rssMb: number }> {
 }
 
 /** The client side of (a) and (b) runs on a worker thread so it does not share the gateway's event loop. */
-function startLoadWorker(): { run(job: LoadJob): Promise<Rate>; stop(): Promise<number> } {
+function startLoadWorker(): { run(job: LoadJob): Promise<Rate>; stream(job: LoadJob): Promise<StreamResult>; stop(): Promise<number> } {
   const worker = new Worker(new URL('./load-worker.js', import.meta.url));
-  return {
-    run: (job) => new Promise<Rate>((res, rej) => {
-      worker.once('message', (m: { ok: boolean; rate?: Rate; error?: string }) => (m.ok ? res(m.rate!) : rej(new Error(m.error))));
-      worker.postMessage(job);
-    }),
-    stop: () => worker.terminate(),
-  };
+  const post = <T>(job: LoadJob) => new Promise<T>((res, rej) => {
+    worker.once('message', (m: { ok: boolean; rate?: T; error?: string }) => (m.ok ? res(m.rate!) : rej(new Error(m.error))));
+    worker.postMessage(job);
+  });
+  return { run: (job) => post<Rate>(job), stream: (job) => post<StreamResult>(job), stop: () => worker.terminate() };
 }
 
 interface Row { name: string; ours: string; base: string; ratio: string; target: string; result: string }
@@ -188,6 +189,20 @@ async function main(): Promise<void> {
     process.stderr.write(`round ${r + 1}/${ROUNDS} done (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
   }
 
+  // (f) a long streamed reply vs the same text as one plain-ws frame, /healthz probed throughout
+  const streamText = scriptedWords(STREAM_WORDS);
+  const plainText = await startPlainTextServer(streamText);
+  const streamGw = await bootInProcess({ auth: { mode: 'token', token: TOKEN } });
+  const streamOurs: StreamResult[] = [];
+  const streamBase: StreamResult[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    streamBase.push(await load.stream({ kind: 'stream-plain', url: plainText.url }));
+    streamOurs.push(await load.stream({ kind: 'stream-gateway', url: streamGw.url, token: TOKEN, words: STREAM_WORDS, runId: `bench-stream-${r}` }));
+    if (streamOurs[r]!.textChars !== streamText.length) throw new Error(`streamed ${streamOurs[r]!.textChars} characters, expected ${streamText.length}`);
+  }
+  await Promise.all([streamGw.close(), plainText.close()]);
+  process.stderr.write(`streamed replies done (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+
   const cold: { ms: number; rssMb: number }[] = [];
   for (let i = 0; i < ROUNDS; i++) cold.push(await coldStart());
   process.stderr.write(`cold starts done (${((performance.now() - started) / 1000).toFixed(1)} s)\n\n`);
@@ -237,6 +252,16 @@ async function main(): Promise<void> {
     row(`sessions.list calls/s, ${label}: in-process`, fmt(inProc), fmt(fresh), `${x.toFixed(1)}×`, '≥ 20× fresh ws', verdict(x >= 20));
   }
 
+  // (f) streamed reply
+  const sMed = (xs: StreamResult[], f: (x: StreamResult) => number) => median(xs.map(f));
+  const sRatio = (f: (x: StreamResult) => number) => median(streamOurs.map((x, i) => f(x) / f(streamBase[i]!)));
+  const label = `${(STREAM_WORDS / 1000).toFixed(0)}k-word reply`;
+  row(`${label}: wall time (ms)`, fmt(sMed(streamOurs, (x) => x.wallMs)), fmt(sMed(streamBase, (x) => x.wallMs)), `${sRatio((x) => x.wallMs).toFixed(1)}×`, '(info)', '');
+  const wireX = sMed(streamOurs, (x) => x.wireBytes / streamText.length);
+  row(`${label}: bytes on the wire / text`, `${wireX.toFixed(2)}×`, `${sMed(streamBase, (x) => x.wireBytes / streamText.length).toFixed(2)}×`, `${sRatio((x) => x.wireBytes).toFixed(2)}`, '< 3× text', verdict(wireX < 3));
+  const worst = sMed(streamOurs, (x) => x.worstHealthzMs);
+  row(`${label}: worst /healthz delay (ms)`, fmt(worst), fmt(sMed(streamBase, (x) => x.worstHealthzMs)), `${sRatio((x) => x.worstHealthzMs).toFixed(1)}×`, '< 50 ms', verdict(worst < 50));
+
   const header: Row = { name: 'measurement', ours: 'clawgate', base: 'baseline', ratio: 'ratio', target: 'target', result: 'result' };
   const cols = ['name', 'ours', 'base', 'ratio', 'target', 'result'] as const;
   const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[header, ...rows].map((x) => x[c].length))])) as Record<(typeof cols)[number], number>;
@@ -245,7 +270,11 @@ async function main(): Promise<void> {
   process.stdout.write('baselines: handshakes = plain ws open + one echo + close; health = echo round trips on one plain ws connection;\n');
   process.stdout.write('           sessions.list = a fresh loopback WebSocket (connect, call, close) per call from inside the gateway process, as OpenClaw\'s tools do;\n');
   process.stdout.write('           the in-process side dials gw.dial() per call. OpenClaw figures are published ranges from other hardware (midpoints).\n');
+  process.stdout.write(`           streamed reply = chat.send of the scripted model's "/words ${STREAM_WORDS}" (${streamText.length.toLocaleString('en-US')} characters) read until its chat final event, vs the same text as one frame from a plain ws server;\n`);
+  process.stdout.write('           the client and a sequential GET /healthz prober run on the worker thread; bytes are what the client socket read.\n');
   process.stdout.write('ratios vs baselines are medians of per-round ratios (each pair runs back to back); clawgate/baseline columns are medians of rates.\n');
+  process.stdout.write(`streamed reply runs: ${streamOurs.map((x) => `${x.wallMs.toFixed(0)} ms / ${(x.wireBytes / 1024).toFixed(0)} KiB / worst healthz ${x.worstHealthzMs.toFixed(1)} ms (${x.healthzProbes} probes)`).join('; ')}\n`);
+  process.stdout.write(`plain-ws baseline runs: ${streamBase.map((x) => `${x.wallMs.toFixed(1)} ms / worst healthz ${x.worstHealthzMs.toFixed(1)} ms (${x.healthzProbes} probes)`).join('; ')}\n`);
   process.stdout.write(`cold start runs: ${cold.map((c) => c.ms.toFixed(0)).join(', ')} ms; RSS: ${cold.map((c) => c.rssMb.toFixed(1)).join(', ')} MB; failed operations: ${errors}; total ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   const misses = rows.filter((x) => x.result === 'MISS').length;
   process.stdout.write(`${rows.filter((x) => x.result === 'PASS').length} PASS, ${misses} MISS\n\n`);

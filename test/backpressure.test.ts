@@ -64,7 +64,7 @@ describe('the total send buffer limit', () => {
   });
   after(() => gw.stop());
 
-  it('evicts the worst non-reading connection before the total passes the limit, under each one\'s own cap', async () => {
+  it('evicts the worst non-reading connection before the total passes the limit, below the per-connection cap', async () => {
     const reader = await connectWs({ url: gw.url, token: TOKEN });
     const stuck = await Promise.all([1, 2].map(() => connectWs({ url: gw.url, token: TOKEN })));
     for (const s of stuck) stopReadingAndFlood(s.client, s.ws, 10_000);

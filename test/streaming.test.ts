@@ -19,7 +19,7 @@ describe('streaming a long reply', () => {
   before(async () => { gw = await bootGateway({ gateway: { auth: { mode: 'token', token: TOKEN } } }); });
   after(() => gw.stop());
 
-  it('sends deltas only, coalesced, in fewer than 3× the reply\'s bytes', async () => {
+  it('sends deltas only, coalesced, in fewer than 3× the bytes of the reply', async () => {
     const reply = scriptedWords(WORDS);
     assert.ok(reply.length > FINAL_CHAT_MAX_CHARS, 'the reply is long enough for the final event to omit it');
     const { client, ws } = await connectWs({ url: gw.url, token: TOKEN });

@@ -13,6 +13,7 @@ import type { Logger } from '../util/log.js';
 import type { ResolvedModel } from './models/index.js';
 import type { ChatMessage, ModelTurn, ToolCall } from './models/types.js';
 import { createDeltaStream } from './delta-stream.js';
+import { setImmediate as nextIteration } from 'node:timers/promises';
 import { allowedToolNames, type AgentConfig } from './policy.js';
 import { parseSessionKey } from './session-keys.js';
 import { ToolError, type ToolDef } from './tools/types.js';
@@ -153,7 +154,9 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
       }
       if (turn === MAX_TURNS - 1) reply = `stopped after ${MAX_TURNS} model turns`;
     }
+    // Each write of a long reply is a synchronous, fsynced commit: let other work run between them.
     store.appendMessage({ sessionKey: run.sessionKey, runId: run.runId, role: 'assistant', actingFor: run.actingFor, content: [{ type: 'text', text: reply }] });
+    if (reply.length > FINAL_CHAT_MAX_CHARS) await nextIteration();
     store.setRunStatus(run.runId, 'ok', { reply });
     store.setSessionStatus(run.sessionKey, 'done', run.runId);
     emitAgent('lifecycle', { phase: 'end', endedAt: Date.now() });
