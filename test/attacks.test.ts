@@ -164,8 +164,9 @@ describe('attack: X-Forwarded-For injection', () => {
       const locked = await refused({ url: gw.url, token: TOKEN, localAddress: '127.0.0.4', headers: { 'x-forwarded-for': '198.51.100.62' } });
       assertUnauthorized(locked, 'rate_limited');
       assert.ok(refusedLines(gw, 'token_mismatch').filter((l) => l.peer === '127.0.0.4').every((l) => l.remote === '127.0.0.4'));
-      // A loopback Origin is fine from a clean local peer, refused once forwarded evidence appears.
-      assert.equal((await you({ url: gw.url, token: TOKEN, localAddress: '127.0.0.5', origin: 'http://localhost:5173' })).principal, 'token');
+      // A loopback Origin counts only as the request's own origin; a page on another local port is refused.
+      assert.equal((await you({ url: gw.url, token: TOKEN, localAddress: '127.0.0.5', origin: `http://127.0.0.1:${gw.port}` })).principal, 'token');
+      assertOriginRefused(await refused({ url: gw.url, token: TOKEN, localAddress: '127.0.0.5', origin: 'http://localhost:5173' }));
       assertOriginRefused(await refused({ url: gw.url, token: TOKEN, localAddress: '127.0.0.5', origin: 'http://localhost:5173', headers: { 'x-forwarded-for': '127.0.0.1' } }));
     } finally { await gw.stop(); }
   });
@@ -381,10 +382,8 @@ describe('attack: cross-site WebSocket hijacking', () => {
     }
     assertOriginRefused(await refused({ url: tok.url, token: TOKEN, clientId: 'openclaw-control-ui', clientMode: 'webchat' }));
     assert.equal((await you({ url: tok.url, token: TOKEN, origin: 'https://GW.example.com/' })).principal, 'token');
-    const star = await bootGateway({ gateway: { auth: { mode: 'token', token: TOKEN }, controlUi: { allowedOrigins: ['*'] } } });
-    try {
-      assertOriginRefused(await refused({ url: star.url, token: TOKEN, origin: 'null' }));
-    } finally { await star.stop(); }
+    assert.equal((await you({ url: tok.url, token: TOKEN, origin: 'https://gw.example.com:443' })).principal, 'token', 'compared in canonical form');
+    await assert.rejects(bootGateway({ gateway: { auth: { mode: 'token', token: TOKEN }, controlUi: { allowedOrigins: ['*'] } } }), /allowedOrigins\[0\].*list the origins instead/s);
   });
 
   it('cross-site WebSocket hijacking (token mode): guesses sent with a foreign Origin get no answer that depends on the token and are not charged to the victim address',

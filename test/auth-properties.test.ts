@@ -30,7 +30,7 @@ import {
   formatClientIp, modelDecide, modelIngress, modelLocal, ModelLimiter, trustedRanges,
   type LimiterSpec, type ModelConfig, type ModelIngress, type ModelOutcome, type ModelRequest,
 } from './model/auth-model.js';
-import { formatAddr, parseAddr, sameAddr, v4Addr, isV4, type Addr } from './model/ip-model.js';
+import { formatAddr, inRange, parseAddr, parseRange, sameAddr, v4Addr, isV4, type Addr } from './model/ip-model.js';
 
 // ── run parameters ─────────────────────────────────────────────────────────────────────────
 
@@ -196,7 +196,7 @@ const SECRET_HEADERS = ['x-clawgate-proxy-secret', 'X-Proxy-Secret', 'x_gateway_
 const SECRETS = ['sixteen-chars-secret', 'correct-horse-battery-staple-0123', 'Sëcret-ÿalue-with-latin1'];
 /** The last one doubles as a userHeader choice, so a required header can be the identity header itself. */
 const REQUIRED = ['x-forwarded-proto', 'X-Authentik-Groups', 'x-authentik-uid', 'X-Forwarded-User'];
-const ORIGINS_ALLOWED = ['https://openclaw.example.com', 'http://localhost:3000', 'https://UI.Example.com:8443', '*'];
+const ORIGINS_ALLOWED = ['https://openclaw.example.com', 'http://localhost:3000', 'https://UI.Example.com:8443', 'https://*.tail14a6bf.ts.net', 'https://openclaw.example.com:443', 'https://Bücher.example', 'http://[2001:DB8:0::1]:8080'];
 
 const allowedOrigins = fc.oneof({ arbitrary: fc.constant<string[]>([]), weight: 2 }, { arbitrary: fc.subarray(ORIGINS_ALLOWED, { minLength: 1 }), weight: 3 });
 
@@ -239,6 +239,9 @@ const originValue = fc.constantFrom(
   'http://[::1]:18789', 'http://[::1]', 'http://[0:0:0:0:0:0:0:1]', 'http://localhost/', 'http://127.0.0.1:65536',
   'http://localhost.evil.com', 'http://127.0.0.1.nip.io', 'http://[::2]', 'http://128.0.0.1', 'http://0.0.0.0:18789', 'ftp://localhost',
   'https://evil.example', 'chrome-extension://abcdef', 'file://', 'null', '',
+  'https://gpu-box.tail14a6bf.ts.net', 'https://GPU.tail14a6bf.ts.net:443', 'https://a.b.tail14a6bf.ts.net', 'http://gpu-box.tail14a6bf.ts.net', 'https://tail14a6bf.ts.net',
+  'https://xn--bcher-kva.example', 'https://bücher.example', 'http://[2001:db8::1]:8080', 'http://gw.example:18789', 'http://localhost:18789', 'http://127.0.0.1:18789/',
+  'https://localhost:18789', 'http://[::1]:18789', 'https://openclaw.example.com:0443', 'https://user@openclaw.example.com', 'https://openclaw.example.com?', 'https://openclaw.example.com:',
 );
 
 const garbageHop = fc.constantFrom('unknown', 'garbage', '1.2.3', '300.1.1.1', '1.2.3.4:8080', '_hidden', 'for=1.2.3.4', '01.2.3.4', '::g', '2001:db8::1::2', '1.2.3.4.5', 'localhost', '-');
@@ -276,6 +279,9 @@ const originLines = fc.oneof(
 );
 const clientId = fc.constantFrom('cli', 'cli', 'cli', 'gateway-client', 'node-host', 'test', 'webchat-ui', 'openclaw-control-ui', 'webchat');
 const noise: Line[] = [['Host', 'gw.example:18789'], ['User-Agent', 'property-test'], ['Accept', '*/*']];
+/** The Host a request names: the gateway's public name, or its own loopback address (where a loopback origin is its own). */
+const HOSTS = ['gw.example:18789', 'localhost:18789', '127.0.0.1:18789', '[::1]:18789', 'LOCALHOST:18789', 'localhost'];
+const noiseFor = (pick: number): Line[] => [['Host', HOSTS[pick % HOSTS.length]!], ...noise.slice(1)];
 
 /** A header set for a trusted-proxy config, resolved from symbolic choices. */
 const tpRequestShape = fc.record({
@@ -300,7 +306,7 @@ const tpRequestShape = fc.record({
 
 function buildTpRequest(cfg: ModelConfig, s: ValueOf<typeof tpRequestShape>): ModelRequest {
   const tp = cfg.trustedProxy!;
-  const lines: Line[] = [...noise, ...s.forwarded, ...s.origins];
+  const lines: Line[] = [...noiseFor(s.order), ...s.forwarded, ...s.origins];
   // the identity header 0-3 times; repeated copies often carry the same value (a proxy that appends)
   s.userCopies.slice(0, s.userCount).forEach(([v, c]) => lines.push([spell(tp.userHeader, c), s.sameValue ? s.userCopies[0]![0] : v]));
   if (s.aliasWeight < 2) {
@@ -374,7 +380,7 @@ const secretRequestShape = fc.record({
   order: fc.nat(),
 });
 function buildSecretRequest(cfg: ModelConfig, s: ValueOf<typeof secretRequestShape>): ModelRequest {
-  const headers = shuffle([...noise, ...s.forwarded, ...s.origins], s.order).map(([n, v]): Line => [n, ows(v)]);
+  const headers = shuffle([...noiseFor(s.order), ...s.forwarded, ...s.origins], s.order).map(([n, v]): Line => [n, ows(v)]);
   const token = credValue(s.token, cfg, s.random);
   const password = credValue(s.password, cfg, s.random);
   return {
@@ -382,6 +388,16 @@ function buildSecretRequest(cfg: ModelConfig, s: ValueOf<typeof secretRequestSha
     credentials: { ...(token !== undefined ? { token } : {}), ...(password !== undefined ? { password } : {}) },
   };
 }
+
+/** Model: a single unspecified, broadcast or multicast address is never a connecting peer. */
+function canBePeer(entry: string): boolean {
+  const r = parseRange(entry);
+  if (!r || r.prefix !== 128) return true;
+  const a = { value: r.net };
+  const v4 = isV4(a) ? Number(a.value & 0xffffffffn) : -1;
+  return !(a.value === 0n || v4 === 0 || v4 === 0xffffffff || (v4 >>> 28) === 14 || (!isV4(a) && a.value >> 120n === 0xffn));
+}
+const coversLoopback = (entry: string): boolean => { const r = parseRange(entry)!; return inRange(parseAddr('127.0.0.1')!, r) || inRange(parseAddr('::1')!, r); };
 
 // ── production, wired as src/main.ts and src/transport/http.ts wire it ─────────────────────
 
@@ -554,6 +570,9 @@ describe('auth properties: production agrees with the reference model', () => {
     try {
       fc.assert(fc.property(fc.oneof(tpConfig, secretModeConfig), (cfg) => {
         const tp = cfg.trustedProxy;
+        // entries that can never be a peer are refused at startup (can-match rules); on a loopback bind (mode none) only loopback ones can match
+        const usable = cfg.trustedProxies.filter((e) => canBePeer(e) && (cfg.mode !== 'none' || coversLoopback(e)));
+        cfg = { ...cfg, trustedProxies: usable.length === 0 && cfg.mode === 'trusted-proxy' ? ['127.0.0.1'] : usable };
         const gateway = {
           bind: cfg.mode === 'none' ? 'loopback' : 'lan',
           controlUi: { allowedOrigins: cfg.allowedOrigins },
@@ -619,11 +638,14 @@ describe('the reference model reproduces docs/auth.md', () => {
     // a loopback origin naming the very host the request went to is same-origin, even via a local proxy
     assert.deepEqual(decide(tp(), [['origin', 'http://127.0.0.1:18789'], ['host', '127.0.0.1:18789']]).outcome, { allow: false, reason: 'trusted_proxy_user_missing' });
     assert.deepEqual(decide(tp(), [['origin', 'http://localhost:5173'], ['host', '127.0.0.1:18789']]).outcome, { allow: false, reason: 'origin_not_allowed' });
-    // a loopback origin only from the browser itself, never through a (trusted) proxy
+    // a loopback origin counts only as the request's own origin (issue 12): a page on another local port is refused, even from the browser itself
     const none: ModelConfig = { mode: 'none', trustedProxies: ['127.0.0.1'], allowedOrigins: [] };
-    assert.equal(decide(none, [['Origin', 'http://localhost:5173']], '127.0.0.2').outcome.allow, true);
-    assert.equal(decide(none, [['Origin', 'http://localhost:5173']], '127.0.0.1').outcome.allow, false);
-    assert.equal(decide(none, [['Origin', 'http://localhost:5173'], ['X-Forwarded-Proto', 'https']], '127.0.0.2').outcome.allow, false);
+    assert.equal(decide(none, [['Origin', 'http://localhost:5173'], ['Host', 'localhost:18789']], '127.0.0.2').outcome.allow, false);
+    assert.equal(decide(none, [['Origin', 'http://localhost:18789'], ['Host', 'localhost:18789']], '127.0.0.2').outcome.allow, true);
+    assert.equal(decide({ ...none, allowedOrigins: ['http://localhost:5173'] }, [['Origin', 'http://localhost:5173']], '127.0.0.2').outcome.allow, true);
+    // https only when a proven proxy says so
+    assert.equal(decide(none, [['Origin', 'https://localhost:8443'], ['Host', 'localhost:8443'], ['X-Forwarded-Proto', 'https']], '127.0.0.1').outcome.allow, true);
+    assert.equal(decide(none, [['Origin', 'https://localhost:8443'], ['Host', 'localhost:8443'], ['X-Forwarded-Proto', 'https']], '127.0.0.2').outcome.allow, false);
   });
 
   it('parses exactly the addresses node:net accepts (5,000 cases)', counted(() => {
@@ -648,7 +670,7 @@ describe('auth properties over real sockets: a trusted-proxy gateway agrees with
     trustedProxy: { userHeader: 'X-Authentik-Email', requiredHeaders: ['X-Forwarded-Proto'], allowUsers: ['me@example.com', '*@corp.example', 'alice'], proxySecret: { header: 'X-Clawgate-Proxy-Secret', value: 'sixteen-chars-secret' } },
   };
   const B: ModelConfig = {
-    mode: 'trusted-proxy', trustedProxies: ['::ffff:127.0.0.2/128', '10.0.0.0/8'], allowedOrigins: [],
+    mode: 'trusted-proxy', trustedProxies: ['::ffff:127.0.0.2/128', '127.0.0.8/29'], allowedOrigins: [],
     trustedProxy: { userHeader: 'x-forwarded-user', requiredHeaders: [], allowUsers: [] },
   };
   const gateways = new Map<ModelConfig, TestGateway>();
@@ -693,9 +715,10 @@ describe('auth properties over real sockets: a trusted-proxy gateway agrees with
         headers[name] = values.length === 1 ? values[0]! : values;
         for (const v of values) sent.push([name, v]);
       }
+      const gateway = gateways.get(gw)!;
+      sent.push(['Host', `127.0.0.1:${gateway.port}`]); // what the client sends for its URL
       const req: ModelRequest = { peer: from, headers: sent, clientId: built.clientId, credentials: built.credentials };
       const expected = modelDecide(gw, req).outcome;
-      const gateway = gateways.get(gw)!;
       let got: ModelOutcome;
       try {
         const { client } = await connectWs({ url: gateway.url, headers, localAddress: from, clientId: built.clientId, clientMode: connectParams(req).client.mode, timeoutMs: 5_000, ...(built.credentials.token !== undefined ? { token: built.credentials.token } : {}) });

@@ -1,4 +1,4 @@
-// Unit tests for the browser Origin gate: allowed list, wildcard, refused origins, and loopback origins by ingress kind.
+// Unit tests for the browser Origin gate: the allowed list in canonical form, subdomain wildcards, refused shapes, and loopback origins (only the request's own).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Ingress } from '../transport/ingress.js';
@@ -35,10 +35,26 @@ describe('origin gate: allowed origins', () => {
     assert.equal(gate(withOrigins(REMOTE, 'https://evil.test'), false), false);
   });
 
-  it('accepts any real origin with "*"', () => {
-    const any = createOriginGate(['*']);
-    assert.equal(any(withOrigins(REMOTE, 'https://anything.test'), true), true);
-    assert.equal(any(withOrigins(REMOTE, 'http://10.0.0.5:8080'), true), true);
+  it('compares in canonical form: default ports, IDN as punycode, IPv6 compressed (issue 12)', () => {
+    assert.equal(createOriginGate(['https://openclaw.example.com:443'])(withOrigins(REMOTE, 'https://openclaw.example.com'), true), true);
+    assert.equal(createOriginGate(['http://gw.example:80'])(withOrigins(REMOTE, 'http://gw.example'), true), true);
+    assert.equal(createOriginGate(['https://bücher.example'])(withOrigins(REMOTE, 'https://xn--bcher-kva.example'), true), true);
+    assert.equal(createOriginGate(['http://[2001:DB8:0:0:0:0:0:1]:8080'])(withOrigins(REMOTE, 'http://[2001:db8::1]:8080'), true), true);
+    assert.equal(createOriginGate(['https://openclaw.example.com:443'])(withOrigins(REMOTE, 'https://openclaw.example.com:8443'), true), false);
+  });
+
+  it('matches a subdomain wildcard on exactly one label, with the same scheme and port', () => {
+    const ts = createOriginGate(['https://*.tail14a6bf.ts.net']);
+    assert.equal(ts(withOrigins(REMOTE, 'https://gpu-box.tail14a6bf.ts.net'), true), true);
+    assert.equal(ts(withOrigins(REMOTE, 'https://GPU-Box.tail14a6bf.ts.net:443'), true), true);
+    for (const o of ['https://tail14a6bf.ts.net', 'https://a.b.tail14a6bf.ts.net', 'http://gpu-box.tail14a6bf.ts.net', 'https://gpu-box.tail14a6bf.ts.net:8443', 'https://gpu-box.tail14a6bf.ts.net.evil.test', 'https://evil-tail14a6bf.ts.net']) {
+      assert.equal(ts(withOrigins(REMOTE, o), true), false, o);
+    }
+    assert.equal(createOriginGate(['http://*.lan.example:8080'])(withOrigins(REMOTE, 'http://nas.lan.example:8080'), true), true);
+  });
+
+  it('ignores a bare "*" (config refuses it): no origin is allowed by it', () => {
+    assert.equal(createOriginGate(['*'])(withOrigins(REMOTE, 'https://anything.test'), true), false);
   });
 });
 
@@ -73,10 +89,29 @@ describe('origin gate: no Origin header', () => {
 });
 
 describe('origin gate: loopback origins', () => {
-  it('accepts a loopback origin from a direct loopback client', () => {
-    for (const o of ['http://localhost:5173', 'http://127.0.0.1:18789', 'https://127.9.9.9', 'http://[::1]:3000', 'http://LOCALHOST']) {
-      assert.equal(gate(withOrigins(DIRECT_LOCAL, o), true), true, o);
+  it('accepts a loopback origin that is exactly the request\'s own origin (scheme, host and port)', () => {
+    const at = (host: string): Ingress => ({ ...DIRECT_LOCAL, host });
+    assert.equal(gate(withOrigins(at('127.0.0.1:18789'), 'http://127.0.0.1:18789'), true), true);
+    assert.equal(gate(withOrigins(at('localhost:18789'), 'http://LOCALHOST:18789'), true), true);
+    assert.equal(gate(withOrigins(at('[::1]:3000'), 'http://[0:0::1]:3000/'), true), true);
+    assert.equal(gate(withOrigins(at('localhost'), 'http://localhost:80'), true), true);
+  });
+
+  it('refuses a page on another local port, host or scheme, even from a direct loopback client (issue 12)', () => {
+    for (const o of ['http://localhost:5173', 'http://127.0.0.1:3000', 'https://127.0.0.1:18789', 'http://localhost:18789', 'http://127.0.0.2:18789']) {
+      assert.equal(gate(withOrigins(DIRECT_LOCAL, o), true), false, o);
     }
+  });
+
+  it('accepts a listed loopback origin', () => {
+    assert.equal(createOriginGate(['http://localhost:5173'])(withOrigins(DIRECT_LOCAL, 'http://localhost:5173'), true), true);
+  });
+
+  it('takes the scheme from a proven proxy\'s single X-Forwarded-Proto, never from an unproven peer', () => {
+    const tls: Ingress = { ...DIRECT_LOCAL, host: 'localhost:8443', headers: [['x-forwarded-proto', 'https']] };
+    assert.equal(gate(withOrigins({ ...tls, peerTrusted: true, proxyProven: true, kind: 'trusted-proxy' }, 'https://localhost:8443'), true), true);
+    assert.equal(gate(withOrigins({ ...tls, peerTrusted: true, proxyProven: false, kind: 'trusted-proxy' }, 'https://localhost:8443'), true), false);
+    assert.equal(gate(withOrigins(tls, 'https://localhost:8443'), true), false);
   });
 
   it('refuses a loopback origin from a remote client', () => {
@@ -99,10 +134,11 @@ describe('origin gate: loopback origins', () => {
       assert.equal(gate(withOrigins(proxied, 'http://localhost:5173'), true), false);
     });
 
-  it('refuses non-loopback origins from a direct loopback client unless they are listed', () => {
+  it('refuses non-loopback origins from a direct loopback client unless they are listed, even naming the Host', () => {
     for (const o of ['http://localhost.evil.test', 'http://127.0.0.1.evil.test', 'http://10.0.0.1', 'file://localhost', 'ws://localhost:5173']) {
       assert.equal(gate(withOrigins(DIRECT_LOCAL, o), true), false, o);
     }
+    assert.equal(gate(withOrigins({ ...DIRECT_LOCAL, host: 'rebind.evil.test:18789' }, 'http://rebind.evil.test:18789'), true), false, 'DNS rebinding');
   });
 });
 

@@ -1,6 +1,7 @@
 // Cross-field startup rules, checked after the schema. Each returns a key path and a
 // message that says what to change.
 import { cidrCoversLoopback, parseCidr, type Cidr } from '../util/ip.js';
+import { checkAllowedOrigins, checkHeaderNames, checkTrustedProxies, checkUserEntries } from './can-match.js';
 import type { Issue } from '../protocol/schema.js';
 import type { RawConfig } from './schema.js';
 
@@ -47,6 +48,12 @@ export function checkStartupRules(input: RuleInput, proxies: readonly Cidr[], is
     tp?.allowUsers.forEach((u, i) => {
       if (!ALLOW_USER.test(u)) issues.push({ path: `gateway.auth.trustedProxy.allowUsers[${i}]`, message: `"${u}" must be a user name, an email, or "*@domain"` });
     });
+    if (tp) {
+      checkUserEntries(tp.allowUsers, (i) => `gateway.auth.trustedProxy.allowUsers[${i}]`, issues);
+      checkHeaderNames(tp, issues);
+    }
+    const scopeKeys = Object.keys(g.auth.identityScopes);
+    checkUserEntries(scopeKeys, (i) => `gateway.auth.identityScopes.${scopeKeys[i]}`, issues);
     if (tp?.userHeader && ps?.header && tp.userHeader.toLowerCase() === ps.header.toLowerCase()) {
       issues.push({ path: 'gateway.auth.trustedProxy.proxySecret.header', message: 'must differ from userHeader' });
     }
@@ -60,9 +67,9 @@ export function checkStartupRules(input: RuleInput, proxies: readonly Cidr[], is
   if (g.controlUi.basePath !== '/' && g.controlUi.basePath.endsWith('/')) {
     issues.push({ path: 'gateway.controlUi.basePath', message: 'must not end with "/" (e.g. "/openclaw")' });
   }
-  g.controlUi.allowedOrigins.forEach((o, i) => {
-    if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) issues.push({ path: `gateway.controlUi.allowedOrigins[${i}]`, message: `"${o}" must be an origin like "https://openclaw.example.com" (scheme and host, no path) or "*"` });
-  });
+  checkAllowedOrigins(g.controlUi.allowedOrigins, issues);
+  // trusted-proxy mode already reported a loopback bind without any loopback proxy, as a whole
+  checkTrustedProxies(proxies, input.bindIsLoopback, issues, mode === 'trusted-proxy' && proxies.length > 0 && !proxies.some(cidrCoversLoopback));
   const ids = new Set<string>();
   raw.agents.list.forEach((a, i) => {
     if (ids.has(a.id)) issues.push({ path: `agents.list[${i}].id`, message: `duplicate agent id "${a.id}"` });

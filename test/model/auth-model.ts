@@ -3,6 +3,7 @@
 // tests in test/auth-properties.test.ts compare production's decisions with this model's.
 // Where the docs leave a detail open, the choice made here is marked "interpretation:".
 import { modelForwardedHops, modelXffHops, type ModelHop } from './forwarded-model.js';
+import { modelOriginGate } from './origin-model.js';
 import { formatAddr, inAnyRange, isLoopback, isV4, parseAddr, parseRange, parseV6Bits, type Addr, type Range } from './ip-model.js';
 
 export type Mode = 'none' | 'token' | 'password' | 'trusted-proxy';
@@ -155,37 +156,12 @@ export function limiterKey(a: Addr | null, prefix: number): string {
 export const BROWSER_CLIENT_IDS = ['webchat-ui', 'openclaw-control-ui', 'webchat'] as const;
 export const isBrowserClientId = (id: string): boolean => (BROWSER_CLIENT_IDS as readonly string[]).includes(id);
 
-/** "Comparison ignores case and trailing slashes." */
-const originKey = (o: string): string => lc(trimValue(o)).replace(/\/+$/, '');
-
 /**
- * `http(s)://localhost`, `127.x.x.x` or `[::1]`, any port. interpretation: the text is a
- * serialized origin (scheme "://" host [":" port]), possibly followed by slashes.
+ * "listed in allowedOrigins (compared in canonical form, `*.` wildcards), or a loopback origin
+ * that is exactly the request's own origin" — test/model/origin-model.ts.
  */
-export function isLoopbackOriginText(origin: string): boolean {
-  const m = /^(https?):\/\/(\[[^\]]*\]|[^/:?#[\]]+)(?::([0-9]{1,5}))?\/*$/i.exec(origin);
-  if (!m) return false;
-  if (m[3] !== undefined && Number(m[3]) > 65535) return false;
-  const host = lc(m[2]!);
-  if (host === 'localhost') return true;
-  if (host.startsWith('[')) return parseV6Bits(host.slice(1, -1)) === 1n;
-  const a = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return a !== null && [a[1]!, a[2]!, a[3]!].every((o) => /^(?:0|[1-9]\d*)$/.test(o) && Number(o) <= 255);
-}
-
-export function modelOriginAllowed(cfg: ModelConfig, ingress: ModelIngress, clientId: string): boolean {
-  if (ingress.origins.length === 0) return !isBrowserClientId(clientId);
-  if (ingress.origins.length > 1) return false;
-  const origin = ingress.origins[0]!;
-  if (origin === 'null' || trimValue(origin) === '') return false;
-  if (cfg.allowedOrigins.includes('*')) return true;
-  if (cfg.allowedOrigins.some((a) => originKey(a) === originKey(origin))) return true;
-  // "a loopback origin whose host and port are exactly the Host the request was sent to"
-  const hostPort = /^https?:\/\/([^/?#]+)\/*$/i.exec(trimValue(origin))?.[1];
-  if (isLoopbackOriginText(origin) && hostPort !== undefined && ingress.host !== undefined && lc(hostPort) === lc(trimValue(ingress.host))) return true;
-  // "allowed only when the browser itself is the peer: a loopback peer that is not a trusted
-  // proxy and sent no forwarded headers"
-  return ingress.peerIsLoopback && !ingress.peerTrusted && !ingress.forwarded && isLoopbackOriginText(origin);
+export function modelOriginAllowed(cfg: ModelConfig, ingress: ModelIngress, clientId: string, headers: ModelRequest['headers'] = []): boolean {
+  return modelOriginGate(cfg.allowedOrigins, { origins: ingress.origins, host: ingress.host, proven: ingress.proven, headers }, isBrowserClientId(clientId));
 }
 
 // ── trusted-proxy mode (docs/auth.md "trusted-proxy mode", steps 1-8) ───────────────────────
@@ -279,7 +255,7 @@ function modelCredentials(cfg: ModelConfig, req: ModelRequest, ingress: ModelIng
  */
 export function modelDecide(cfg: ModelConfig, req: ModelRequest, ranges = trustedRanges(cfg)): { ingress: ModelIngress; outcome: ModelOutcome } {
   const ingress = modelIngress(cfg, req, ranges);
-  if (!modelOriginAllowed(cfg, ingress, req.clientId)) return { ingress, outcome: { allow: false, reason: 'origin_not_allowed' } };
+  if (!modelOriginAllowed(cfg, ingress, req.clientId, req.headers)) return { ingress, outcome: { allow: false, reason: 'origin_not_allowed' } };
   return { ingress, outcome: modelCredentials(cfg, req, ingress) };
 }
 
