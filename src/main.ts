@@ -25,6 +25,11 @@ import { agentsMethods } from './rpc/methods/agents.js';
 import { sessionsMethods } from './rpc/methods/sessions.js';
 import { agentMethods } from './rpc/methods/agent.js';
 import { chatMethods } from './rpc/methods/chat.js';
+import { channelsMethods } from './rpc/methods/channels.js';
+import { logsMethods } from './rpc/methods/logs.js';
+import { modelsMethods } from './rpc/methods/models.js';
+import { configMethods } from './rpc/methods/config.js';
+import { createLogRing, teeToRing } from './util/log-ring.js';
 import { createInProcessDialer, type Dialer } from './rpc/in-process.js';
 import { responseLimits } from './rpc/paging.js';
 import type { Router } from './rpc/registry.js';
@@ -166,7 +171,10 @@ export async function startGateway(config: FrozenConfig, opts: StartOptions = {}
 }
 
 async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, cleanup: (() => void)[]): Promise<GatewayHandle> {
-  const log = opts.log ?? createLogger({ level: config.logging.level, format: config.logging.format, secrets: configuredSecrets(config) });
+  // Every line also goes, redacted, to a bounded in-memory ring that logs.tail reads.
+  const logRing = createLogRing();
+  const log = teeToRing(opts.log ?? createLogger({ level: config.logging.level, format: config.logging.format, secrets: configuredSecrets(config) }),
+    logRing, config.logging.level, configuredSecrets(config));
   for (const s of configuredSecrets(config)) log.addSecret(s);
   const now = opts.now ?? Date.now;
   const startedAt = Date.now();
@@ -202,7 +210,11 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
   const dial = createInProcessDialer(() => router!, bus, { maxResponseBytes: g.limits.maxPayload });
   const runs = createRunManager({ config, store, bus, dial, resolveModel, tools: BUILTIN_TOOLS, log });
   const methods: MethodDef[] = [
-    ...systemMethods(services, { sections: ({ admin }) => ({ sessions: { ...(admin ? { path: dbPath } : {}), count: store.countSessions(), active: runs.activeCount }, ...channels.health() }) }),
+    ...systemMethods(services, {
+      sessions: { path: dbPath, count: (agentId) => store.countSessions(agentId), recent: (agentId, limit) => store.listSessions({ agentId, limit }), active: () => runs.activeCount },
+      channels: () => channels.health(),
+    }),
+    ...channelsMethods(() => channels.health()), ...logsMethods(logRing), ...modelsMethods(config), ...configMethods(config),
     ...agentsMethods(services), ...sessionsMethods(services, runs, store), ...agentMethods(runs), ...chatMethods(runs, store, responseLimits(g.limits)),
   ];
   // OpenClaw Control UI / TUI reads (docs/protocol.md#methods-openclaw-clients-call).

@@ -8,6 +8,7 @@ import { bootGateway, type TestGateway } from './fixtures/gateway.fixture.js';
 import { explain, openclawHome, OPENCLAW_VERSION, requireOpenclaw, runOpenclaw, type OpenclawPaths } from './fixtures/openclaw.fixture.js';
 
 const TOKEN = 'occli-token-0123456789abcdef';
+const WRONG = 'occli-wrong-token-9876543210';
 
 describe(`OpenClaw ${OPENCLAW_VERSION} CLI against clawgate`, () => {
   let gw: TestGateway;
@@ -17,9 +18,16 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI against clawgate`, () => {
     const r = await runOpenclaw(oc!, home, args, { timeoutMs });
     return { ...r, why: explain(args, r) };
   };
+  const json = <T>(r: { stdout: string; why: string }): T => {
+    try { return JSON.parse(r.stdout) as T; } catch { assert.fail(`not JSON: ${r.why}`); }
+  };
   before(async () => {
     oc = requireOpenclaw();
-    gw = await bootGateway({ gateway: { auth: { mode: 'token', token: TOKEN } }, agents: structuredClone(EMBEDDED_DEFAULTS.agents) });
+    gw = await bootGateway({
+      gateway: { auth: { mode: 'token', token: TOKEN } },
+      agents: structuredClone(EMBEDDED_DEFAULTS.agents),
+      channels: { slack: { enabled: false } },
+    });
     home = openclawHome(gw.url, TOKEN);
   });
   after(async () => {
@@ -34,12 +42,78 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI against clawgate`, () => {
     assert.match(r.stdout, new RegExp(`OpenClaw ${OPENCLAW_VERSION.replace(/\./g, '\\.')}`));
   });
 
-  it('gateway call health returns clawgate\'s health', async (t) => {
+  it('health: agents, default agent and session store', async (t) => {
     if (!oc) { t.skip('OpenClaw not installed'); return; }
-    const r = await cli(['gateway', 'call', 'health', '--json']);
+    const r = await cli(['health']);
     assert.equal(r.code, 0, r.why);
-    const body = JSON.parse(r.stdout) as { ok: boolean; defaultAgentId: string };
-    assert.equal(body.ok, true);
-    assert.equal(body.defaultAgentId, 'manager');
+    assert.match(r.stdout, /Agents: manager \(default\), worker/, r.why);
+    assert.match(r.stdout, /Session store \(manager\): .*\(\d+ entries\)/, r.why);
+    const raw = json<{ ok: boolean; defaultAgentId: string; agents: { agentId: string; sessions: { count: number } }[] }>(await cli(['gateway', 'call', 'health', '--json']));
+    assert.equal(raw.ok, true);
+    assert.deepEqual(raw.agents.map((a) => a.agentId), ['manager', 'worker']);
+  });
+
+  it('status --json reads the sessions by agent; status --all renders', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const r = await cli(['status', '--json']);
+    assert.equal(r.code, 0, r.why);
+    const s = json<{ agents: { defaultId: string; agents: { id: string; name?: string }[] }; gateway?: { reachable?: boolean } }>(r);
+    assert.equal(s.agents.defaultId, 'manager', r.why);
+    assert.deepEqual(s.agents.agents.map((a) => [a.id, a.name]), [['manager', 'Manager'], ['worker', 'Worker']]);
+    const all = await cli(['status', '--all'], 60_000);
+    assert.equal(all.code, 0, all.why);
+    assert.doesNotMatch(all.stdout + all.stderr, /Cannot read properties|TypeError/, all.why);
+    assert.match(all.stdout, /Gateway target: ws:\/\/127\.0\.0\.1:\d+/, all.why);
+  });
+
+  it('logs: the gateway\'s own recent lines, redacted', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const refused = await cli(['gateway', 'call', 'health', '--token', WRONG]);
+    assert.notEqual(refused.code, 0, refused.why);
+    const r = await cli(['logs', '--limit', '50', '--json']);
+    assert.equal(r.code, 0, r.why);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; level?: string; message?: string; raw?: string });
+    assert.equal(lines[0]!.type, 'meta');
+    const refusal = lines.find((l) => l.type === 'log' && l.message === 'connect refused');
+    assert.ok(refusal, r.why);
+    assert.equal(refusal.level, 'warn');
+    assert.doesNotMatch(r.stdout, new RegExp(`${WRONG}|${TOKEN}`));
+    const text = await cli(['logs', '--limit', '20']);
+    assert.equal(text.code, 0, text.why);
+    assert.match(text.stdout, /connect refused/);
+  });
+
+  it('channels status: reachable, with the Slack account state', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const r = await cli(['channels', 'status']);
+    assert.equal(r.code, 0, r.why);
+    assert.match(r.stdout, /Gateway reachable\./, r.why);
+    assert.match(r.stdout, /Slack default: disabled/, r.why);
+    assert.doesNotMatch(r.stdout + r.stderr, /not reachable/, r.why);
+  });
+
+  it('models list: the published catalog (hello-ok capability published-model-catalog)', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const r = await cli(['models', 'list']);
+    assert.equal(r.code, 0, r.why);
+    assert.match(r.stdout, /clawgate\/scripted\s+text/, r.why);
+  });
+
+  it('gateway probe: connect and read probe ok (health, status, system-presence, config.get)', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const r = await cli(['gateway', 'probe'], 60_000);
+    assert.equal(r.code, 0, r.why);
+    assert.match(r.stdout, new RegExp(`Remote \\(configured\\) ${gw.url.replace(/[.]/g, '\\.')}\\s+Connect: ok \\(\\d+ms\\) · Capability: read-only · Read probe: ok`), r.why);
+  });
+
+  it('config.get: every secret redacted', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const r = await cli(['gateway', 'call', 'config.get', '--json']);
+    assert.equal(r.code, 0, r.why);
+    assert.ok(!r.stdout.includes(TOKEN), 'the gateway token leaked through config.get');
+    const snap = json<{ valid: boolean; config: { gateway: { auth: { mode: string; token: string } } } }>(r);
+    assert.equal(snap.valid, true);
+    assert.equal(snap.config.gateway.auth.mode, 'token');
+    assert.equal(snap.config.gateway.auth.token, '__OPENCLAW_REDACTED__');
   });
 });

@@ -56,7 +56,7 @@ export interface HelloOk {
   type: 'hello-ok';
   protocol: number;
   server: { version: string; connId: string; host?: string };
-  features: { methods: string[]; events: string[] };
+  features: { methods: string[]; events: string[]; capabilities?: string[] };
   snapshot: {
     presence: unknown[];
     health: unknown;

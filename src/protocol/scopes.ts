@@ -17,7 +17,10 @@ const APPROVALS = 'operator.approvals' as const;
 export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
   'agent.identity.get': READ,
   'agents.list': READ,
+  'channels.status': READ,
   'chat.history': READ,
+  // config.* is reserved for admin, except this read: config.get redacts every secret.
+  'config.get': READ,
   'chat.metadata': READ,
   'chat.startup': READ,
   'cron.list': READ,
@@ -37,6 +40,8 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
   'tasks.list': READ,
   'tools.effective': READ,
   'health': READ,
+  'logs.tail': READ,
+  'models.list': READ,
   'sessions.list': READ,
   'sessions.resolve': READ,
   'status': READ,
@@ -56,11 +61,13 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
 });
 
 const ADMIN_PREFIXES = ['config.', 'exec.approvals.', 'wizard.', 'update.'];
+/** Reads under a reserved prefix that OpenClaw also grants with operator.read. */
+const PREFIX_EXCEPTIONS: ReadonlySet<string> = new Set(['config.get']);
 
 /** The scope a method requires; unknown methods and reserved prefixes need admin. */
 export function requiredScope(method: string): Scope {
   const s = Object.hasOwn(METHOD_SCOPES, method) ? METHOD_SCOPES[method] : undefined;
-  if (s && !ADMIN_PREFIXES.some((p) => method.startsWith(p))) return s;
+  if (s && (PREFIX_EXCEPTIONS.has(method) || !ADMIN_PREFIXES.some((p) => method.startsWith(p)))) return s;
   return ADMIN;
 }
 

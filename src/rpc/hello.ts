@@ -12,13 +12,18 @@ const PRESENCE_LIMIT = 200;
 const HELLO_PRESENCE_LIMIT = 20;
 const PRESENCE_COALESCE_MS = 250;
 
+/** Capabilities follow from the registered methods, so a capability is never advertised without them. */
+export function capabilitiesOf(methods: readonly string[]): string[] {
+  return methods.includes('models.list') ? ['published-model-catalog'] : [];
+}
+
 const snapshotOf = (presence: Presence, limit: number) => presence.list().slice(-limit).map(({ connId: _c, ...e }) => e);
 
 export function createHelloBuilder(deps: { config: FrozenConfig; methods: readonly string[]; presence: Presence; version: string; startedAt: number }) {
   const g = deps.config.gateway;
   const defaultAgent = deps.config.agents.list.find((a) => a.default) ?? deps.config.agents.list[0];
   // The parts that never change are built once.
-  const features = { methods: [...deps.methods], events: GATEWAY_EVENTS };
+  const features = { methods: [...deps.methods], events: GATEWAY_EVENTS, capabilities: capabilitiesOf(deps.methods) };
   const policy = { maxPayload: g.limits.maxPayload, maxBufferedBytes: g.limits.maxBufferedBytes, tickIntervalMs: g.limits.tickIntervalMs };
   const sessionDefaults = { defaultAgentId: defaultAgent?.id ?? 'main', mainKey: 'main', mainSessionKey: `agent:${defaultAgent?.id ?? 'main'}:main` };
   return (accepted: { scopes: readonly string[] }, connId: string): HelloOk => ({

@@ -131,7 +131,12 @@ export function openSqliteStore(path: string, now: () => number = Date.now, opts
       }
       return out.sort(newestFirst).slice(0, f.limit ?? 500);
     },
-    countSessions: () => sessions.size,
+    countSessions(agentId) {
+      if (agentId === undefined) return sessions.size;
+      let n = 0;
+      for (const r of sessions.values()) if (r.agentId === agentId) n++;
+      return n;
+    },
     ensureSession(row) {
       guard.write(() => q.insertSession.run({ ...row, now: now() }));
       return copy(sessions.get(row.key) ?? refresh(row.key))!;

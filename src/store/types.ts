@@ -75,7 +75,8 @@ export interface Store {
   getSessionById(sessionId: string): SessionRow | undefined;
   findSessionByLabel(label: string, agentId?: string, spawnedBy?: string): SessionRow | undefined;
   listSessions(filter: SessionFilter): SessionRow[];
-  countSessions(): number;
+  /** All sessions, or one agent's. */
+  countSessions(agentId?: string): number;
   /** Creates the session if absent; returns the stored row either way. */
   ensureSession(row: NewSession): SessionRow;
   setSessionStatus(key: string, status: SessionStatus, lastRunId?: string): void;
