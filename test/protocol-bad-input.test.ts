@@ -103,7 +103,7 @@ describe('protocol: handshake and bad input', () => {
     await assert.rejects(client.request('sessions.list', { limit: 'ten' }), (e: Error & { code?: string }) => e.code === 'INVALID_REQUEST' && /sessions\.list params: limit: expected number/.test(e.message));
     // Unknown optional params are ignored (newer clients send more); known ones stay typed.
     assert.ok(Array.isArray((await client.request<{ sessions: unknown[] }>('sessions.list', { bogus: 1 })).sessions));
-    await assert.rejects(client.request('config.get'), (e: Error & { code?: string }) => e.code === 'INVALID_REQUEST');
+    await assert.rejects(client.request('config.set'), (e: Error & { code?: string }) => e.code === 'INVALID_REQUEST');
     const h = await client.request<{ ok: boolean }>('health');
     assert.equal(h.ok, true);
     client.close();
