@@ -99,6 +99,8 @@ export interface Bounded<T> {
   readonly truncated: boolean;
   /** Cutting strings was not enough (too many keys, too deep): the caller must replace the value. */
   readonly tooLarge: boolean;
+  /** JSON bytes of `value` (Infinity when too deep to measure). */
+  readonly bytes: number;
 }
 
 interface Leaf { holder: Record<string, unknown> | unknown[]; key: string | number; text: string; bytes: number }
@@ -109,8 +111,8 @@ interface Leaf { holder: Record<string, unknown> | unknown[]; key: string | numb
  */
 export function boundJsonValue<T>(value: T, maxBytes: number): Bounded<T> {
   const total = jsonValueBytes(value);
-  if (total <= maxBytes) return { value, truncated: false, tooLarge: false };
-  if (total === Infinity) return { value, truncated: false, tooLarge: true };
+  if (total <= maxBytes) return { value, truncated: false, tooLarge: false, bytes: total };
+  if (total === Infinity) return { value, truncated: false, tooLarge: true, bytes: total };
   const leaves: Leaf[] = [];
   const copy = (v: unknown, holder: Leaf['holder'] | undefined, key: string | number): unknown => {
     if (typeof v === 'string') { if (holder) leaves.push({ holder, key, text: v, bytes: jsonStringBytes(v) }); return v; }
@@ -136,5 +138,5 @@ export function boundJsonValue<T>(value: T, maxBytes: number): Bounded<T> {
     excess -= saved;
   }
   const out = (root ? (cloned as { v: unknown }).v : cloned) as T;
-  return { value: out, truncated: true, tooLarge: excess > 0 };
+  return { value: out, truncated: true, tooLarge: excess > 0, bytes: maxBytes + excess };
 }

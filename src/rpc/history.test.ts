@@ -68,6 +68,22 @@ describe('history pages', () => {
     assert.equal((capped.messages[1]!.content as { text: string }[])[0]!.text, `${'é'.repeat(10)}\n[… truncated by the gateway: 10 of 5000 characters shown]`);
   });
 
+  it('stops before parsing a row whose stored size cannot fit the rest of the page', () => {
+    const row = (id: number, contentBytes: number, content: () => unknown) => Object.defineProperty(
+      { id, sessionKey: KEY, runId: 'r', role: 'user' as const, actingFor: null, createdAt: id, contentBytes }, 'content', { get: content, enumerable: true },
+    ) as import('../store/types.js').StoredMessage;
+    const store = {
+      countMessages: () => 2,
+      messagesNewestFirst: () => [
+        row(2, 40_000, () => text('x'.repeat(40_000))),
+        row(1, 6_000_000, () => { throw new Error('parsed a row that could not fit'); }),
+      ],
+    };
+    const p = readHistoryPage(store, KEY, {}, limits);
+    assert.equal(p.messages.length, 1);
+    assert.deepEqual([p.hasMore, p.nextOffset], [true, 1]);
+  });
+
   it('replaces a message that cutting strings cannot shrink, saying so', () => {
     const st = storeWith([{ role: 'assistant', content: [{ type: 'toolCall', id: 'c1', name: 'x', arguments: Array.from({ length: 50_000 }, (_, i) => i) }] }]);
     const [m] = readHistoryPage(st, KEY, {}, limits).messages;

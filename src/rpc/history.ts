@@ -2,12 +2,14 @@
 // skipping `offset`, each cut to fit a page (with a visible marker), as many as the byte budget
 // holds. Sizes are those of the JSON on the wire, so control characters (six bytes each once
 // escaped) cannot push a frame past maxPayload. Methods that open a chat reuse this.
-import { jsonValueBytes, truncateToUnits } from '../protocol/json-size.js';
+import { truncateToUnits } from '../protocol/json-size.js';
 import type { MessageRow } from '../store/types.js';
 import type { SessionReader } from './context.js';
 import { boundItem, fillPage, pageBudget, pageInfo, type ResponseLimits } from './paging.js';
 
 export const HISTORY_DEFAULT_LIMIT = 200;
+/** A cut message is at most this much below its cap (the marker and a split character). */
+const CUT_SLACK_BYTES = 1024;
 
 export interface HistoryQuery {
   /** Most messages in the page (default 200). */
@@ -66,9 +68,12 @@ export function boundWireMessage(m: MessageRow, maxBytes: number, maxChars?: num
     content: [{ type: 'text', text: `[message omitted by the gateway: its ${bytes} bytes do not fit in one response]` }],
     timestamp: wire.timestamp, runId: wire.runId, omitted: true,
   }));
-  const message = b.truncated || cut ? { ...b.item, truncated: true } : b.item;
-  return { message, bytes: jsonValueBytes(message) };
+  if (!b.truncated && !cut) return { message: b.item, bytes: b.bytes };
+  return { message: { ...b.item, truncated: true }, bytes: b.bytes + TRUNCATED_FLAG_BYTES };
 }
+
+/** `,"truncated":true` */
+const TRUNCATED_FLAG_BYTES = 17;
 
 /**
  * Reads one page of `sessionKey`'s transcript within the response limits. The first message of
@@ -80,8 +85,18 @@ export function readHistoryPage(store: Pick<SessionReader, 'countMessages' | 'me
   const budget = pageBudget(limits, q.maxBytes);
   const itemBytes = Math.min(limits.maxPageBytes, Math.max(budget, limits.defaultPageBytes));
   const total = store.countMessages(sessionKey);
+  let used = 2;
+  let taken = 0;
   function* bounded() {
-    for (const m of store.messagesNewestFirst(sessionKey, offset, q.limit ?? HISTORY_DEFAULT_LIMIT)) yield boundWireMessage(m, itemBytes, q.maxChars);
+    for (const m of store.messagesNewestFirst(sessionKey, offset, q.limit ?? HISTORY_DEFAULT_LIMIT)) {
+      // A row too big to fit even once cut stops the page before it is parsed or cut (the stored
+      // JSON is the content's wire form; a cut message still fills most of itemBytes).
+      if (taken > 0 && q.maxChars === undefined && used + Math.min(m.contentBytes, itemBytes - CUT_SLACK_BYTES) > budget) return;
+      const x = boundWireMessage(m, itemBytes, q.maxChars);
+      used += x.bytes + (taken > 0 ? 1 : 0);
+      taken++;
+      yield x;
+    }
   }
   const page = fillPage(bounded(), budget, (x) => x.bytes);
   const messages = page.items.map((x) => x.message).reverse();

@@ -53,10 +53,11 @@ export function fillPage<T>(source: Iterable<T>, budget: number, sizeOf: (item: 
 }
 
 /** One item cut to fit `maxBytes`: long strings keep a prefix and a marker; when that is not enough, `replace` builds a stand-in. */
-export function boundItem<T>(item: T, maxBytes: number, replace: (bytes: number) => T): { item: T; truncated: boolean } {
+export function boundItem<T>(item: T, maxBytes: number, replace: (bytes: number) => T): { item: T; truncated: boolean; bytes: number } {
   const b = boundJsonValue(item, maxBytes);
-  if (!b.tooLarge) return { item: b.value, truncated: b.truncated };
-  return { item: replace(jsonValueBytes(item)), truncated: true };
+  if (!b.tooLarge) return { item: b.value, truncated: b.truncated, bytes: b.bytes };
+  const stand = replace(b.bytes);
+  return { item: stand, truncated: true, bytes: jsonValueBytes(stand) };
 }
 
 /** OpenClaw's paging fields: where this page started, whether more remains, and where to continue. */

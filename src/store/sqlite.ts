@@ -176,7 +176,12 @@ export function openSqliteStore(path: string, now: () => number = Date.now, opts
       const start = q.messageIdAtOffset.get(key, offset) as number | undefined;
       if (start === undefined) return;
       for (const r of q.messagesFrom.iterate(key, start, limit) as IterableIterator<Row>) {
-        yield { ...toMessage(r), contentBytes: Buffer.byteLength(r.content as string) };
+        // Content is parsed on first use: a pager that stops at this row's size never parses it.
+        const text = r.content as string;
+        let parsed: { v: unknown } | undefined;
+        yield Object.defineProperty({ ...toMessage({ ...r, content: 'null' }), contentBytes: Buffer.byteLength(text) }, 'content', {
+          get: () => (parsed ??= { v: parseContent(text) }).v, enumerable: true,
+        });
       }
     },
 
