@@ -16,11 +16,11 @@ import { createRegistry as baselineRegistry } from './baseline/handwritten-regis
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SLICE_MS = 300;
 
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
-const fmt = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
+export const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+export const fmt = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
 
 /** Operations per second of a synchronous `op`, run in batches for SLICE_MS. */
-function rate(op: () => void): number {
+export function rate(op: () => void): number {
   for (let i = 0; i < 1_000; i++) op(); // warm up
   let n = 0;
   const t0 = performance.now();
@@ -38,7 +38,7 @@ async function rateAsync(op: () => Promise<unknown>): Promise<number> {
 }
 
 /** Bundles `file` the way scripts/bundle-cli.js bundles the gateway (one ESM file), so cold rows measure what a start pays. */
-async function bundle(file: string, outDir: string): Promise<string> {
+export async function bundle(file: string, outDir: string): Promise<string> {
   const outfile = join(outDir, `${file.replace(/[/.]/g, '_')}.mjs`);
   await build({
     entryPoints: [join(DIST, file)], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error',
@@ -48,7 +48,7 @@ async function bundle(file: string, outDir: string): Promise<string> {
 }
 
 /** ms to import `file` and make its first instance, in a fresh node process (node's own start excluded). */
-function coldImport(file: string, make: string): Promise<number> {
+export function coldImport(file: string, make: string): Promise<number> {
   const code = `const t = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(file).href)}); ${make}; process.stdout.write(String(performance.now() - t));`;
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });

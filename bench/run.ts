@@ -16,6 +16,7 @@ import { VERSION } from '../src/version.js';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { measureRate, median, startEchoServer, type Rate } from './plain-ws.js';
 import type { LoadJob } from './load-worker.js';
+import { validationBench } from './validation.js';
 import { libBench } from './libs.js';
 import { startPlainTextServer, type StreamResult } from './stream.js';
 import { scriptedWords } from '../src/agents/models/scripted.js';
@@ -279,6 +280,7 @@ async function main(): Promise<void> {
   const misses = rows.filter((x) => x.result === 'MISS').length;
   process.stdout.write(`${rows.filter((x) => x.result === 'PASS').length} PASS, ${misses} MISS\n\n`);
   process.stdout.write(await libBench(ROUNDS));
+  process.stdout.write(await validationBench(ROUNDS));
 }
 
 // A hard stop, in case a measurement wedges: every loop is already bounded by count and time.

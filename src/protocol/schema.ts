@@ -1,10 +1,14 @@
 // Named schema builders over TypeBox, compiled once per schema with TypeCompiler, shared by
 // config and protocol params. The builders keep call sites short and carry clawgate's own
 // error wording; validation output is bounded whatever the input (docs/reference/errors.md).
-import { Kind, OptionalKind, Type, type Static, type TSchema } from '@sinclair/typebox';
+// Named imports (not the `Type`/`Value` namespaces) so the bundle carries only what is used.
+import {
+  Array as TArray, Boolean as TBoolean, Integer, Kind, Literal, Number as TNumber, Object as TObject, Optional, OptionalKind,
+  Record as TRecord, String as TString, Union, Unknown, type Static, type TSchema,
+} from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
-import { Value } from '@sinclair/typebox/value';
+import { Default } from '@sinclair/typebox/value';
 
 export interface Issue { path: string; message: string }
 export type Result<T> =
@@ -26,7 +30,7 @@ const ON_IGNORED = 'x-on-ignored';
 const LENIENT = 'x-lenient';
 
 export const str = (opts: { min?: number; max?: number; pattern?: RegExp; patternHint?: string } = {}) =>
-  Type.String({
+  TString({
     ...(opts.min !== undefined ? { minLength: opts.min } : {}),
     ...(opts.max !== undefined ? { maxLength: opts.max } : {}),
     ...(opts.pattern ? { pattern: opts.pattern.source } : {}),
@@ -35,29 +39,29 @@ export const str = (opts: { min?: number; max?: number; pattern?: RegExp; patter
 
 export const num = (opts: { int?: boolean; min?: number; max?: number } = {}) => {
   const o = { ...(opts.min !== undefined ? { minimum: opts.min } : {}), ...(opts.max !== undefined ? { maximum: opts.max } : {}) };
-  return (opts.int ? Type.Integer(o) : Type.Number(o)) as Schema<number>;
+  return (opts.int ? Integer(o) : TNumber(o)) as Schema<number>;
 };
 
-export const bool = () => Type.Boolean();
+export const bool = () => TBoolean();
 
 export const literal = <const T extends readonly string[]>(...values: T): Schema<T[number]> =>
-  Type.Union(values.map((v) => Type.Literal(v)), { [ENUM]: values }) as unknown as Schema<T[number]>;
+  Union(values.map((v) => Literal(v)), { [ENUM]: values }) as unknown as Schema<T[number]>;
 
 /** Accepts anything (free-form payloads). */
-export const any = () => Type.Unknown();
+export const any = () => Unknown();
 
 export const arr = <S extends TSchema>(item: S, opts: { max?: number } = {}) =>
-  Type.Array(item, opts.max !== undefined ? { maxItems: opts.max } : {});
+  TArray(item, opts.max !== undefined ? { maxItems: opts.max } : {});
 
-export const record = <S extends TSchema>(value: S) => Type.Record(Type.String(), value);
+export const record = <S extends TSchema>(value: S) => TRecord(TString(), value);
 
-export const optional = <S extends TSchema>(s: S) => Type.Optional(s);
+export const optional = <S extends TSchema>(s: S) => Optional(s);
 
 /** Optional on input, always present in the validated value (the default fills it in). */
 export const withDefault = <S extends TSchema>(s: S, def: () => NoInfer<Static<S>>): S =>
   ({ ...s, [OptionalKind]: 'Optional', default: def }) as S;
 
-export const oneOf = <A extends TSchema, B extends TSchema>(a: A, b: B) => Type.Union([a, b]);
+export const oneOf = <A extends TSchema, B extends TSchema>(a: A, b: B) => Union([a, b]);
 
 export interface ObjOptions {
   /** Known-but-ignored keys: accepted, reported to `onIgnored` (config warnings) and dropped. */
@@ -71,7 +75,7 @@ export interface ObjOptions {
 
 /** An object; unknown keys are errors unless an option says otherwise. */
 export const obj = <S extends Record<string, TSchema>>(shape: S, opts: ObjOptions = {}) =>
-  Type.Object(shape, {
+  TObject(shape, {
     additionalProperties: opts.passthrough === true,
     ...(opts.ignoredKeys?.length ? { [IGNORED]: opts.ignoredKeys, [ON_IGNORED]: opts.onIgnored } : {}),
     ...(opts.ignoreUnknown ? { [LENIENT]: true } : {}),
@@ -165,7 +169,7 @@ export function validate<T>(schema: Schema<T>, input: unknown, opts: ValidateOpt
   const ignored = { list: [] as string[], count: 0 };
   let value = c.prune || opts.lenientRoot ? prune(schema, input, '', opts.lenientRoot === true, ignored) : input;
   if (ignored.count > LIMITS.ignored) ignored.list.push(`… and ${ignored.count - LIMITS.ignored} more`);
-  if (c.defaults) value = Value.Default(schema, value);
+  if (c.defaults) value = Default(schema, value);
   if (c.check.Check(value)) return { ok: true, value: value as T, ignored: ignored.list };
   const { issues, omitted } = collectIssues(c.check.Errors(value), opts.maxIssues ?? LIMITS.issues);
   return { ok: false, issues, omitted, ignored: ignored.list, value };
