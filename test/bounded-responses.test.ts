@@ -214,7 +214,7 @@ describe('bounded responses: message limits', () => {
       await assert.rejects(client.request(method, params, { expectFinal: true }), (err: { code?: string; details?: { code?: string; issues?: { path: string; message: string }[] } }) => {
         assert.equal(err.code, 'INVALID_REQUEST', method);
         assert.equal(err.details?.code, 'INVALID_PARAMS', method);
-        assert.deepEqual(err.details?.issues, [{ path: 'message', message: 'must be at most 250000 characters' }], method);
+        assert.deepEqual(err.details?.issues, [{ path: 'task' in params ? 'task' : 'message', message: 'must be at most 250000 characters' }], method);
         return true;
       });
     }

@@ -6,6 +6,7 @@ import { principalId, type Principal } from '../auth/decision.js';
 import { RpcError } from '../protocol/error-codes.js';
 import type { Scope } from '../protocol/scopes.js';
 import type { CallerContext, Delegation } from '../rpc/registry.js';
+import { checkMessageLength } from '../rpc/message-limit.js';
 import type { EventBus } from '../rpc/events.js';
 import type { Dialer } from '../rpc/in-process.js';
 import type { RunRow, Store } from '../store/types.js';
@@ -86,11 +87,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
 
     start(caller, input) {
       // Every way to start a run (agent, chat.send, sessions.send, sessions.create, tools, channels) passes here.
-      const maxChars = config.gateway.limits.maxMessageChars;
-      if (input.message.length > maxChars) {
-        const issue = { path: 'message', message: `must be at most ${maxChars} characters` };
-        throw new RpcError('INVALID_REQUEST', `invalid params: message: ${issue.message} (gateway.limits.maxMessageChars)`, { details: { code: 'INVALID_PARAMS', issues: [issue], limit: maxChars } });
-      }
+      checkMessageLength(input.message, config.gateway.limits.maxMessageChars);
       const existing = store.getRun(input.runId);
       if (existing) {
         const l = live.get(existing.runId);

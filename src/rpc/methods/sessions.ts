@@ -10,6 +10,7 @@ import type { MethodServices, RunService, SessionReader } from '../context.js';
 import type { SessionRow } from '../../store/types.js';
 import { runTimeoutMs, sendToSession } from './chat.js';
 import { MAX_MESSAGE_CHARS } from '../../config/schema.js';
+import { checkMessageLength } from '../message-limit.js';
 import { fillPage, pageBudget, pageInfo, responseLimits } from '../paging.js';
 
 export const sessionsListParams = obj({
@@ -91,6 +92,7 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
         }
         const first = p.message ?? p.task;
         if (first) {
+          checkMessageLength(first, s.facts.config.gateway.limits.maxMessageChars, p.message !== undefined ? 'message' : 'task');
           const r = sendToSession(runs, ctx, key, { message: first, idempotencyKey: randomUUID() });
           return { ok: true, key, sessionId: store.getSession(key)?.sessionId, runStarted: true, runId: r.runId };
         }
