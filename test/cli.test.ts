@@ -314,6 +314,15 @@ describe('clawgate CLI failures and metadata', () => {
     assert.match(r.stdout, /^config ok \(.*\): auth none, bind loopback, port 0, 2 agents\n$/);
   });
 
+  it('config validate warns about an empty agent list (it still exits 0: the gateway would start)', async () => {
+    const path = join(dir('clawgate-cli-noagents-'), 'c.json5');
+    writeFileSync(path, '{ gateway: { auth: { mode: "none" } }, agents: { list: [ /* as above */ ] } }');
+    const r = await cli(['config', 'validate', '--config', path], {});
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /, 0 agents\n$/);
+    assert.match(r.stderr, /^warning: agents\.list is empty: every agent request will fail/m);
+  });
+
   it('exits 2 on an unknown command', async () => {
     const r = await cli(['frobnicate'], {});
     assert.equal(r.code, 2);
