@@ -4,14 +4,14 @@
 // says so in an HTML comment on the line before its fence, and the marker is tested too:
 //   <!-- snippet: partial at gateway -->  a fragment of that section: alone it must NOT load,
 //                                        wrapped in { gateway: { … } } it must;
-//   <!-- snippet: output -->              a wire frame or command output, not a config: it must
-//                                        parse, and must NOT load as a config.
+//   <!-- snippet: output -->              a wire frame or command output (elisions like … allowed),
+//                                        not a config: it must NOT load as one.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, parseConfigText } from '../src/config/load.js';
+import { loadConfig } from '../src/config/load.js';
 import { validateAgentsConfig } from '../src/main.js';
 import { tempDir } from './fixtures/gateway.fixture.js';
 
@@ -101,7 +101,6 @@ describe('config snippets in the docs', () => {
       });
     } else {
       it(`${where} is output, not a config`, () => {
-        if (s.lang === 'json' && !/^\s*"/.test(s.body)) JSON.parse(s.body); else parseConfigText(s.body, where);
         assert.notEqual(loadProblem(s.body), undefined, `${where} loads as a config: drop its "output" marker`);
       });
     }
