@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   const load = startLoadWorker();
   for (let i = 0; i < SEEDED_SESSIONS; i++) {
     seededGw.store.ensureSession({
-      key: `agent:worker:subagent:bench-${i}`, sessionId: randomUUID(), agentId: 'worker', kind: 'subagent', label: `task ${i}`,
+      owner: 'operator', key: `agent:worker:subagent:bench-${i}`, sessionId: randomUUID(), agentId: 'worker', kind: 'subagent', label: `task ${i}`,
       spawnedBy: 'agent:manager:main', spawnedByRun: null, actingFor: 'token', depth: 1, model: 'scripted',
     });
   }

@@ -185,7 +185,7 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
   let boundPort = config.gateway.port;
   // metrics (docs/metrics.md): fed by handshake decisions (connDeps) and the bus's agent events
   const metrics = createGatewayMetrics({ startedAt, connections: () => connections, toolNames: BUILTIN_TOOL_NAMES, methodNames: () => router?.methods ?? [] });
-  bus.subscribe({ connId: 'internal:metrics', scopes: ['operator.admin'], deliver: metrics.observe });
+  bus.subscribe({ connId: 'internal:metrics', scopes: ['operator.admin'], owner: null, deliver: metrics.observe });
 
   const services: MethodServices = {
     facts: { version: VERSION, startedAt, hostname: hostname(), config, connectionCount: () => connections, listenPort: () => boundPort },

@@ -296,21 +296,21 @@ describe('attack: replaying a delegation after its run ended', () => {
     assert.equal(stashed!.closed, true);
     await assert.rejects(stashed!.request('health'), GatewayClosedError);
     await assert.rejects(stashed!.request('agent', { agentId: 'worker', message: 'late', sessionKey: `agent:worker:subagent:${randomUUID()}`, spawnedBy: 'agent:stasher:main', idempotencyKey: 'late-1' }), GatewayClosedError);
-    assert.equal(gw.store.getRun('late-1'), undefined);
+    assert.equal(gw.store.getRun('operator', 'late-1'), undefined);
   });
 
   it('delegation replay: a delegation naming an ended run is refused when dialled in-process',
     async () => {
       const principal = { kind: 'token' } as const;
-      const ended = gw.store.getRun('replay-parent')!;
+      const ended = gw.store.getRun('operator', 'replay-parent')!;
       assert.equal(ended.status, 'ok');
       const c = gw.dial({ ...starter(['operator.read', 'operator.write']), principal, client: { id: 'gateway-client', mode: 'backend', version: 'internal' },
-        delegation: { actingFor: 'token', principal, agentId: 'manager', sessionKey: 'agent:manager:main', runId: 'replay-parent', depth: 0 } });
+        delegation: { actingFor: 'token', owner: 'operator', principal, agentId: 'manager', sessionKey: 'agent:manager:main', runId: 'replay-parent', depth: 0 } });
       try {
         await assert.rejects(c.request('agent', { agentId: 'worker', message: 'stale', sessionKey: `agent:worker:subagent:${randomUUID()}`, spawnedBy: 'agent:manager:main', idempotencyKey: 'stale-1' }, { resolveOnAck: true }),
           (e: Error & { code?: string; details?: Record<string, unknown> }) => e.code === 'FORBIDDEN' && e.details?.code === 'TOOL_DENIED' && e.message === 'run replay-parent has ended; it cannot start more work');
       } finally { c.close(); }
-      assert.equal(gw.store.getRun('stale-1'), undefined, 'nothing was written');
+      assert.equal(gw.store.getRun('operator', 'stale-1'), undefined, 'nothing was written');
     });
 });
 
@@ -365,7 +365,7 @@ describe('attack: a subagent exceeding its parent', () => {
     assert.deepEqual((seen.you as You).scopes, ['operator.read']);
     assert.equal((seen.you as You).actingFor, 'token');
     assert.equal(seen.agent, 'FORBIDDEN missing scope: operator.write');
-    assert.equal(seen.del, 'FORBIDDEN missing scope: operator.admin');
+    assert.equal(seen.del, 'FORBIDDEN missing scope: operator.write');
     // A tool that asks for admin gets nothing the (write-only) starter lacks.
     assert.equal((await runs.start(starter(['operator.write']), { runId: 'greedy-run', message: '/tool admin_probe {}', agentId: 'greedy' }).done).status, 'ok');
     assert.equal(seen.adminStatus, 'FORBIDDEN missing scope: operator.read');
@@ -536,7 +536,7 @@ describe('attack: frames, slow handshakes, floods and early calls', () => {
       p.send(frame);
       assert.deepEqual(await p.closed, { code: 1008, reason: 'invalid handshake' }, JSON.stringify(frame));
     }
-    assert.equal(lim.store.getSession('agent:main:main')?.key, 'agent:main:main', 'the pre-connect delete did not run');
+    assert.equal(lim.store.getSession('operator', 'agent:main:main')?.key, 'agent:main:main', 'the pre-connect delete did not run');
   });
 
   it('method calls before connect: a second connect on an authenticated socket cannot switch identity or scopes', async () => {

@@ -23,8 +23,8 @@ function seedTranscript(stateDir: string, sessionKey: string, texts: readonly st
   const file = join(stateDir, 'clawgate.db');
   const st = openSqliteStore(file);
   const agentId = sessionKey.split(':')[1]!;
-  st.ensureSession({ key: sessionKey, sessionId: randomUUID(), agentId, kind: 'main', label: null, spawnedBy: null, spawnedByRun: null, actingFor: 'token', depth: 0, model: null });
-  texts.forEach((text, i) => st.appendMessage({ sessionKey, runId: `seed-${i >> 1}`, role: i % 2 === 0 ? 'user' : 'assistant', actingFor: 'token', content: [{ type: 'text', text }] }));
+  st.ensureSession({ owner: 'operator', key: sessionKey, sessionId: randomUUID(), agentId, kind: 'main', label: null, spawnedBy: null, spawnedByRun: null, actingFor: 'token', depth: 0, model: null });
+  texts.forEach((text, i) => st.appendMessage('operator', { sessionKey, runId: `seed-${i >> 1}`, role: i % 2 === 0 ? 'user' : 'assistant', actingFor: 'token', sender: i % 2 === 0 ? 'token' : `agent:${agentId}`, content: [{ type: 'text', text }] }));
   st.close();
   for (const suffix of ['', '-wal', '-shm']) { try { chmodSync(file + suffix, 0o600); } catch { /* not created */ } }
 }

@@ -103,7 +103,7 @@ async function chatThroughProxy(proxy: RunningProxy, gw: TestGateway, screenshot
       assert.equal(rows[0]!.kind, 'subagent');
       assert.equal(rows[0]!.spawnedBy, 'agent:manager:main');
       assert.equal(rows[0]!.actingFor, ME);
-      assert.equal(gw.store.getSession('agent:manager:main')?.actingFor, ME);
+      assert.equal(gw.store.getSession(ME, 'agent:manager:main')?.actingFor, ME);
     });
   } finally {
     await page.close();

@@ -116,7 +116,7 @@ describe('localhost origins count only as the request\'s own origin', () => {
     for (const origin of ['http://localhost:5173', 'http://127.0.0.1:3000', `https://127.0.0.1:${none.port}`, `http://localhost:${none.port}`]) {
       assert.equal(reasonOf(await refused({ url: none.url, origin, scopes: ['operator.admin'], ...BROWSER })), 'origin_not_allowed', origin);
     }
-    assert.equal(none.store.getSession('agent:manager:main')?.key, 'agent:manager:main');
+    assert.equal(none.store.getSession('operator', 'agent:manager:main')?.key, 'agent:manager:main');
     // The gateway's own page (its own origin) still works.
     assert.equal(await principal({ url: none.url, origin: `http://127.0.0.1:${none.port}`, ...BROWSER }), 'none');
   });

@@ -32,7 +32,7 @@ describe('paging: sessions.list', () => {
   before(async () => {
     gw = await bootGateway({ gateway: { auth: { mode: 'token', token: TOKEN } }, agents: { list: [{ id: 'main', default: true }] } });
     ({ client } = await connectWs({ url: gw.url, token: TOKEN }));
-    for (let i = 0; i < 30; i++) await client.request('sessions.create', { key: `agent:main:subagent:s${i}`, label: label(i) });
+    for (let i = 0; i < 30; i++) await client.request('sessions.create', { key: `agent:main:paging:s${i}`, label: label(i) });
   });
   after(async () => { client.close(); await gw.stop(); });
 

@@ -26,7 +26,8 @@ const AGENTS = {
 
 interface SlackStatus { state: string; lastError?: string; since: number }
 interface Health { channels: Record<string, SlackStatus>; channelOrder: string[] }
-interface SessionWire { key: string; agentId: string; spawnedBy?: string; actingFor: string; lastRunId?: string; sessionKind: string }
+const SLACK_OWNER = 'slack:T123/U456';
+interface SessionWire { key: string; owner: string; agentId: string; spawnedBy?: string; actingFor: string; lastRunId?: string; sessionKind: string }
 interface HistoryWire { messages: { role: string; content: { text: string }[]; actingFor?: string }[] }
 
 async function waitFor<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
@@ -65,7 +66,8 @@ describe('slack channel in a trusted-proxy gateway', () => {
   before(async () => {
     slack = await startFakeSlack({ appToken: APP_TOKEN, botToken: BOT_TOKEN });
     gw = await bootGateway({
-      gateway: { ...SEED_GATEWAY, port: 0 },
+      // The Slack user's sessions are theirs: this test reads them as an admin of the gateway.
+      gateway: { ...SEED_GATEWAY, port: 0, auth: { ...SEED_GATEWAY.auth, identityScopes: { 'me@example.com': ['operator.admin'] } } },
       agents: AGENTS,
       channels: { slack: { enabled: true, agentId: 'manager', allowUsers: ['U456'], allowChannels: ['C100', 'D200'], apiUrl: slack.apiUrl } },
     }, { env: { CLAWGATE_SLACK_APP_TOKEN: APP_TOKEN, CLAWGATE_SLACK_BOT_TOKEN: BOT_TOKEN } });
@@ -84,7 +86,7 @@ describe('slack channel in a trusted-proxy gateway', () => {
     assert.ok(slack.acks.includes(ev.envelopeId));
 
     const managerKey = `agent:manager:slack:T123:C100:${ev.ts}`;
-    const history = await operator.request<HistoryWire>('chat.history', { sessionKey: managerKey });
+    const history = await operator.request<HistoryWire>('chat.history', { sessionKey: managerKey, owner: SLACK_OWNER });
     assert.equal(history.messages[0]!.role, 'user');
     assert.equal(history.messages[0]!.content[0]!.text, task);
     assert.ok(history.messages.every((m) => m.actingFor === 'slack:T123/U456'));
@@ -94,8 +96,12 @@ describe('slack channel in a trusted-proxy gateway', () => {
     const worker = children[0]!;
     assert.match(worker.key, /^agent:worker:subagent:[0-9a-f-]{36}$/);
     assert.equal(worker.actingFor, 'slack:T123/U456');
-    const waited = await operator.request<{ status: string; reply?: string }>('agent.wait', { runId: worker.lastRunId, timeoutMs: 5_000 });
-    assert.deepEqual([waited.status, waited.reply], ['ok', 'echo: hi']);
+    assert.equal(worker.owner, SLACK_OWNER, 'work the Slack user starts is theirs');
+    const workerHistory = await waitFor('the worker to finish', async () => {
+      const h = await operator.request<HistoryWire>('chat.history', { sessionKey: worker.key, owner: SLACK_OWNER });
+      return h.messages.some((m) => m.role === 'assistant') ? h : undefined;
+    });
+    assert.equal(workerHistory.messages.at(-1)!.content[0]!.text, 'echo: hi');
 
     const { sessions: all } = await operator.request<{ sessions: SessionWire[] }>('sessions.list', { agentId: 'manager' });
     const manager = all.find((s) => s.key === managerKey)!;
@@ -113,7 +119,7 @@ describe('slack channel in a trusted-proxy gateway', () => {
     assert.deepEqual([second.channel, second.thread_ts], ['D200', dm.ts]);
     assert.ok(slack.acks.includes(dm.envelopeId) && slack.acks.includes(follow.envelopeId));
 
-    const history = await operator.request<HistoryWire>('chat.history', { sessionKey: `agent:manager:slack:T123:D200:${dm.ts}` });
+    const history = await operator.request<HistoryWire>('chat.history', { sessionKey: `agent:manager:slack:T123:D200:${dm.ts}`, owner: SLACK_OWNER });
     assert.deepEqual(history.messages.filter((m) => m.role === 'user').map((m) => m.content[0]!.text), ['hello there', 'and again']);
   });
 

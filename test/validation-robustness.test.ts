@@ -85,7 +85,7 @@ describe('validation robustness', () => {
     const h = gw.runs.start(caller, { runId, message: 'hi', sessionKey: 'agent:manager:main', timeoutMs: 1.5 });
     const outcome = await h.done;
     assert.equal(outcome.status, 'error');
-    assert.equal(gw.store.getRun(runId)?.status, 'error');
+    assert.equal(gw.store.getRun('operator', runId)?.status, 'error');
   });
 
   it('connect accepts OpenClaw 2026.9.6 descriptions (unknown client keys, capabilities, ids, modes) and logs them at debug', async () => {

@@ -14,7 +14,7 @@ import type { Delegation } from '../rpc/registry.js';
 const dir = mkdtempSync(join(tmpdir(), 'clawgate-policy-'));
 const cfg = loadConfig({ env: { CLAWGATE_STATE_DIR: dir } });
 const store = openSqliteStore(':memory:');
-const parent: Delegation = { actingFor: 'token', principal: { kind: 'token' }, agentId: 'manager', sessionKey: 'agent:manager:main', runId: 'r1', depth: 0 };
+const parent: Delegation = { actingFor: 'token', owner: 'operator', principal: { kind: 'token' }, agentId: 'manager', sessionKey: 'agent:manager:main', runId: 'r1', depth: 0 };
 
 describe('delegation policy', () => {
   it('allows a manager to start a worker under the limits', () => {

@@ -29,7 +29,7 @@ export function checkDelegatedRun(cfg: FrozenConfig, store: Store, parent: Deleg
   }
   const lim = cfg.agents.defaults.subagents;
   if (parent.depth + 1 > lim.maxDepth) throw limit(`subagent depth limit reached (maxDepth ${lim.maxDepth})`);
-  if (store.countChildRuns(parent.runId) >= lim.maxChildrenPerRun) throw limit(`this run already started ${lim.maxChildrenPerRun} subagents (maxChildrenPerRun)`);
+  if (store.countChildRuns(parent.owner, parent.runId) >= lim.maxChildrenPerRun) throw limit(`this run already started ${lim.maxChildrenPerRun} subagents (maxChildrenPerRun)`);
   if (activeSubagentRuns >= lim.maxConcurrent) throw limit(`too many subagents running (maxConcurrent ${lim.maxConcurrent}); try again when one finishes`);
 }
 

@@ -11,6 +11,7 @@ import type { Dialer } from '../rpc/in-process.js';
 import type { MessageRow, RunRow, Store } from '../store/types.js';
 import type { Logger } from '../util/log.js';
 import type { ResolvedModel } from './models/index.js';
+import { runInput } from './history.js';
 import type { ChatMessage, ModelTurn, ToolCall } from './models/types.js';
 import { createDeltaStream } from './delta-stream.js';
 import { setImmediate as nextIteration } from 'node:timers/promises';
@@ -52,53 +53,18 @@ export function toolScopes(starter: readonly Scope[], tools: readonly ToolDef[])
   return [...needed].filter((s) => hasScope(starter, s));
 }
 
-/** How much stored transcript a model turn replays: the newest messages, at most 200 and (after the newest) 8 MiB of stored JSON. */
-const HISTORY_MESSAGES = 200;
-const HISTORY_BYTES = 8 * 1024 * 1024;
-
-/** The newest messages within the replay budget, oldest first, never starting with an orphaned tool result. */
-function recentMessages(store: Store, sessionKey: string): MessageRow[] {
-  const picked: MessageRow[] = [];
-  let bytes = 0;
-  for (const m of store.messagesNewestFirst(sessionKey, 0, HISTORY_MESSAGES)) {
-    if (picked.length > 0 && bytes + m.contentBytes > HISTORY_BYTES) break;
-    picked.push(m);
-    bytes += m.contentBytes;
-  }
-  picked.reverse();
-  while (picked.length > 1 && picked[0]!.role === 'toolResult') picked.shift();
-  return picked;
-}
-
-/** Replays the stored transcript as model messages (tool results keep their call ids). */
-function history(store: Store, sessionKey: string): ChatMessage[] {
-  const out: ChatMessage[] = [];
-  for (const m of recentMessages(store, sessionKey)) {
-    const blocks = (Array.isArray(m.content) ? m.content : []) as Record<string, unknown>[];
-    const text = blocks.filter((b) => b.type === 'text').map((b) => String(b.text)).join('');
-    if (m.role === 'user') out.push({ role: 'user', content: text });
-    else if (m.role === 'assistant') {
-      const toolCalls = blocks.filter((b) => b.type === 'toolCall').map((b) => ({ id: String(b.id), name: String(b.name), arguments: JSON.stringify(b.arguments ?? {}) }));
-      out.push(toolCalls.length ? { role: 'assistant', content: text, toolCalls } : { role: 'assistant', content: text });
-    } else {
-      const c = m.content as { toolCallId?: string; toolName?: string; isError?: boolean; text?: string };
-      out.push({ role: 'tool', toolCallId: String(c.toolCallId), name: String(c.toolName), content: String(c.text ?? ''), isError: c.isError === true });
-    }
-  }
-  return out;
-}
-
 export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
   const { run, store, bus, log } = ctx;
   const started = Date.now();
+  const sender = `agent:${run.agentId}`;
   let agentSeq = 0;
   let chatSeq = 0;
   const emitAgent = (stream: string, data: Record<string, unknown>) => bus.publish({
-    event: 'agent', scope: 'operator.read',
+    event: 'agent', scope: 'operator.read', owner: run.owner,
     payload: { runId: run.runId, seq: ++agentSeq, stream, ts: Date.now(), data, sessionKey: run.sessionKey, ...(run.parentSessionKey ? { spawnedBy: run.parentSessionKey } : {}), actingFor: run.actingFor },
   });
   const emitChat = (state: string, extra: Record<string, unknown>) => bus.publish({
-    event: 'chat', scope: 'operator.read', payload: { runId: run.runId, sessionKey: run.sessionKey, seq: ++chatSeq, state, ...extra },
+    event: 'chat', scope: 'operator.read', owner: run.owner, payload: { runId: run.runId, sessionKey: run.sessionKey, seq: ++chatSeq, state, ...extra },
   });
 
   const timeout = AbortSignal.timeout(ctx.timeoutMs);
@@ -114,10 +80,10 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
   emitAgent('lifecycle', { phase: 'start', startedAt: started });
   let reply = '';
   try {
-    store.setRunStatus(run.runId, 'running');
+    store.setRunStatus(run.owner, run.runId, 'running');
     const model = ctx.resolveModel(ctx.agent.model ?? ctx.config.agents.defaults.model);
     const system = [ctx.agent.systemPrompt, ctx.extraSystemPrompt].filter(Boolean).join('\n\n');
-    const messages: ChatMessage[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...history(store, run.sessionKey)];
+    const messages: ChatMessage[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...runInput(store, run)];
     for (let turn = 0; turn < MAX_TURNS; turn++) {
       // Every flush carries only its new text. OpenClaw's Control UI reads the cumulative
       // `message` of chat deltas, so it rides along while the turn's text is short.
@@ -140,7 +106,7 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
       signal.throwIfAborted();
       if (result.toolCalls.length === 0) { reply = result.text; break; }
       const calls = result.toolCalls;
-      store.appendMessage({ sessionKey: run.sessionKey, runId: run.runId, role: 'assistant', actingFor: run.actingFor, content: [
+      store.appendMessage(run.owner, { sessionKey: run.sessionKey, runId: run.runId, role: 'assistant', actingFor: run.actingFor, sender, content: [
         ...(result.text ? [{ type: 'text', text: result.text }] : []),
         ...calls.map((c) => ({ type: 'toolCall', id: c.id, name: c.name, arguments: safeJson(c.arguments) })),
       ] });
@@ -148,17 +114,17 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
       for (const call of calls) {
         // A tool must not keep an aborted or timed-out run alive (and holding its slot).
         const r = await raceAbort(runTool(ctx, gateway, allowed, call, signal, emitAgent), signal);
-        store.appendMessage({ sessionKey: run.sessionKey, runId: run.runId, role: 'toolResult', actingFor: run.actingFor,
+        store.appendMessage(run.owner, { sessionKey: run.sessionKey, runId: run.runId, role: 'toolResult', actingFor: run.actingFor, sender,
           content: { toolCallId: call.id, toolName: call.name, isError: r.isError, text: r.text } });
         messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: r.text, isError: r.isError });
       }
       if (turn === MAX_TURNS - 1) reply = `stopped after ${MAX_TURNS} model turns`;
     }
     // Each write of a long reply is a synchronous, fsynced commit: let other work run between them.
-    store.appendMessage({ sessionKey: run.sessionKey, runId: run.runId, role: 'assistant', actingFor: run.actingFor, content: [{ type: 'text', text: reply }] });
+    store.appendMessage(run.owner, { sessionKey: run.sessionKey, runId: run.runId, role: 'assistant', actingFor: run.actingFor, sender, content: [{ type: 'text', text: reply }] });
     if (reply.length > FINAL_CHAT_MAX_CHARS) await nextIteration();
-    store.setRunStatus(run.runId, 'ok', { reply });
-    store.setSessionStatus(run.sessionKey, 'done', run.runId);
+    store.setRunStatus(run.owner, run.runId, 'ok', { reply });
+    store.setSessionStatus(run.owner, run.sessionKey, 'done', run.runId);
     emitAgent('lifecycle', { phase: 'end', endedAt: Date.now() });
     // The final event repeats the reply only when that is cheap; clients have it from the deltas.
     emitChat('final', reply.length <= FINAL_CHAT_MAX_CHARS ? { message: assistantMessage(reply), stopReason: 'stop' } : { stopReason: 'stop', messageOmitted: true });
@@ -169,8 +135,8 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
     const status: RunOutcome['status'] = reason === 'timeout' ? 'timeout' : reason === 'gateway stopping' ? 'interrupted' : reason ? 'aborted' : 'error';
     const message = reason === 'timeout' ? `run timed out after ${ctx.timeoutMs} ms` : reason ?? (err instanceof Error ? err.message : String(err));
     try {
-      store.setRunStatus(run.runId, status, { error: message });
-      store.setSessionStatus(run.sessionKey, status === 'timeout' ? 'error' : status, run.runId);
+      store.setRunStatus(run.owner, run.runId, status, { error: message });
+      store.setSessionStatus(run.owner, run.sessionKey, status === 'timeout' ? 'error' : status, run.runId);
     } catch (storeErr) {
       // A lost database still gets an error outcome on the wire; the cause is logged once by main.ts.
       log.error('run outcome not stored', { runId: run.runId, status, err: storeErr });

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FrozenConfig } from '../config/load.js';
 import { principalId, type Principal } from '../auth/decision.js';
+import { callerOwner } from '../rpc/owner.js';
 import { RpcError } from '../protocol/error-codes.js';
 import type { Scope } from '../protocol/scopes.js';
 import type { CallerContext, Delegation } from '../rpc/registry.js';
@@ -46,12 +47,17 @@ export interface RunManagerDeps {
   log: Logger;
 }
 
-interface Live { ac: AbortController; done: Promise<RunOutcome>; subagent: boolean; sessionKey: string }
+interface Live { ac: AbortController; done: Promise<RunOutcome>; subagent: boolean; owner: string; sessionKey: string }
+
+/** Live runs and session queues are keyed by owner too: two people may both have `hello-1`. */
+const liveKey = (owner: string, id: string): string => `${owner}\u0000${id}`;
 
 export interface RunManager {
+  /** Starts a run in the caller's own session (its owner's); a run id names a run within its owner. */
   start(caller: CallerContext, input: StartRunInput): RunHandle;
-  wait(runId: string, timeoutMs: number): Promise<{ status: string; run: RunRow | undefined }>;
-  abort(sessionKey: string, runId?: string): number;
+  wait(caller: CallerContext, runId: string, timeoutMs: number): Promise<{ status: string; run: RunRow | undefined }>;
+  /** Aborts the caller's own runs in a session (one, or all); returns how many. */
+  abort(caller: CallerContext, sessionKey: string, runId?: string): number;
   readonly activeCount: number;
   /** Aborts everything in flight (shutdown). */
   stopAll(): Promise<void>;
@@ -61,8 +67,8 @@ export interface RunManager {
 function failedToStartWith(deps: { store: Store; bus: EventBus; log: Logger }, run: RunRow, err: unknown): RunOutcome {
   const error = `run could not start: ${err instanceof Error ? err.message : String(err)}`.slice(0, 2_000);
   try {
-    deps.store.setRunStatus(run.runId, 'error', { error });
-    deps.store.setSessionStatus(run.sessionKey, 'error', run.runId);
+    deps.store.setRunStatus(run.owner, run.runId, 'error', { error });
+    deps.store.setSessionStatus(run.owner, run.sessionKey, 'error', run.runId);
   } catch (storeErr) {
     deps.log.error('run outcome not stored', { runId: run.runId, status: 'error', err: storeErr });
   }
@@ -88,9 +94,14 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     start(caller, input) {
       // Every way to start a run (agent, chat.send, sessions.send, sessions.create, tools, channels) passes here.
       checkMessageLength(input.message, config.gateway.limits.maxMessageChars);
-      const existing = store.getRun(input.runId);
+      const owner = callerOwner(caller);
+      const existing = store.getRun(owner, input.runId);
       if (existing) {
-        const l = live.get(existing.runId);
+        // Idempotent resend: the same key must mean the same request (as Stripe scopes keys per account).
+        if (existing.message !== input.message || (input.sessionKey !== undefined && input.sessionKey !== existing.sessionKey) || (input.agentId !== undefined && input.agentId !== existing.agentId)) {
+          throw new RpcError('INVALID_REQUEST', `idempotencyKey "${input.runId}" was already used for a different request; use a new key`, { details: { code: 'IDEMPOTENCY_CONFLICT', runId: input.runId } });
+        }
+        const l = live.get(liveKey(owner, existing.runId));
         return { run: existing, created: false, done: l ? l.done : Promise.resolve(outcomeOf(existing)) };
       }
       // Resolve the session and agent.
@@ -113,63 +124,72 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       if (input.spawnedBy !== undefined && input.spawnedBy !== parent?.sessionKey) {
         throw new RpcError('INVALID_REQUEST', 'spawnedBy is set by the gateway for subagent runs and must name the calling session', { details: { code: 'INVALID_PARAMS' } });
       }
-      const existingSession = store.getSession(sessionKey);
+      const existingSession = store.getSession(owner, sessionKey);
+      const kindOfKey = parseSessionKey(sessionKey)!.kind;
+      if (!parent && kindOfKey === 'subagent' && !existingSession) {
+        throw new RpcError('INVALID_REQUEST', `no session ${sessionKey} (subagent sessions are created by the sessions_spawn tool)`, { details: { code: 'NOT_FOUND' } });
+      }
       if (parent) {
         // A delegation is only as good as its run: once the run ended, nothing may act for it.
-        if (!live.has(parent.runId)) throw new RpcError('FORBIDDEN', `run ${parent.runId} has ended; it cannot start more work`, { details: { code: 'TOOL_DENIED' } });
+        if (!live.has(liveKey(owner, parent.runId))) throw new RpcError('FORBIDDEN', `run ${parent.runId} has ended; it cannot start more work`, { details: { code: 'TOOL_DENIED' } });
         checkDelegatedRun(config, store, parent, agentId, activeSubagents, existingSession !== undefined);
       }
       const actingFor = parent?.actingFor ?? principalId(caller.principal);
       const depth = parent ? parent.depth + 1 : 0;
-      const kind = parseSessionKey(sessionKey)!.kind;
+      const kind = kindOfKey;
       const run = store.acceptRun(
         {
-          key: sessionKey, sessionId: randomUUID(), agentId, kind, label: input.label ?? null,
+          owner, key: sessionKey, sessionId: randomUUID(), agentId, kind, label: input.label ?? null,
           spawnedBy: parent?.sessionKey ?? null, spawnedByRun: parent?.runId ?? null, actingFor, depth,
           model: agent.model ?? config.agents.defaults.model,
         },
-        { runId: input.runId, sessionKey, agentId, actingFor, parentRunId: parent?.runId ?? null, parentSessionKey: parent?.sessionKey ?? null, depth, message: input.message },
+        { owner, runId: input.runId, sessionKey, agentId, actingFor, parentRunId: parent?.runId ?? null, parentSessionKey: parent?.sessionKey ?? null, depth, message: input.message },
         [{ type: 'text', text: input.message }],
+        // Who wrote the message: the person, or for a subagent's task the agent that delegated it.
+        parent ? `agent:${parent.agentId}` : principalId(caller.principal),
       );
-      log.info('run accepted', { runId: run.runId, agentId, sessionKey, actingFor, parentRunId: run.parentRunId, depth });
-      deps.bus.publish({ event: 'sessions.changed', payload: { sessionKey, reason: existingSession ? 'run' : 'created', agentId, spawnedBy: run.parentSessionKey }, scope: 'operator.read' });
+      log.info('run accepted', { runId: run.runId, agentId, sessionKey, actingFor, owner, parentRunId: run.parentRunId, depth });
+      deps.bus.publish({ event: 'sessions.changed', payload: { sessionKey, reason: existingSession ? 'run' : 'created', agentId, spawnedBy: run.parentSessionKey }, scope: 'operator.read', owner });
 
       const ac = new AbortController();
       const subagent = parent !== undefined;
       if (subagent) activeSubagents++;
-      const delegation: Delegation = { actingFor, principal: caller.principal as Principal, agentId, sessionKey, runId: run.runId, depth };
-      const prev = sessionTail.get(sessionKey) ?? Promise.resolve();
+      const delegation: Delegation = { actingFor, owner, principal: caller.principal as Principal, agentId, sessionKey, runId: run.runId, depth };
+      const tailKey = liveKey(owner, sessionKey);
+      const prev = sessionTail.get(tailKey) ?? Promise.resolve();
       const done: Promise<RunOutcome> = prev.catch(() => undefined).then(() => executeRun({
         ...deps, run, agent, delegation, scopes: principalScopes(caller), signal: ac.signal,
         extraSystemPrompt: input.extraSystemPrompt, timeoutMs: input.timeoutMs ?? config.agents.defaults.timeoutMs,
       })).catch((err: unknown) => failedToStartWith(deps, run, err)).finally(() => {
-        live.delete(run.runId);
+        live.delete(liveKey(owner, run.runId));
         if (subagent) activeSubagents--;
-        if (sessionTail.get(sessionKey) === done) sessionTail.delete(sessionKey);
+        if (sessionTail.get(tailKey) === done) sessionTail.delete(tailKey);
       });
-      sessionTail.set(sessionKey, done);
-      live.set(run.runId, { ac, done, subagent, sessionKey });
+      sessionTail.set(tailKey, done);
+      live.set(liveKey(owner, run.runId), { ac, done, subagent, owner, sessionKey });
       return { run, created: true, done };
     },
 
-    async wait(runId, timeoutMs) {
-      const l = live.get(runId);
+    async wait(caller, runId, timeoutMs) {
+      const owner = callerOwner(caller);
+      const l = live.get(liveKey(owner, runId));
       if (l) {
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
         const r = await Promise.race([l.done, timeout]);
         clearTimeout(timer);
-        if (r === 'timeout') return { status: 'timeout', run: store.getRun(runId) };
+        if (r === 'timeout') return { status: 'timeout', run: store.getRun(owner, runId) };
       }
-      const run = store.getRun(runId);
+      const run = store.getRun(owner, runId);
       if (!run) return { status: 'not_found', run: undefined };
       return { status: FINAL_RUN_STATUSES.includes(run.status) ? run.status : 'pending', run };
     },
 
-    abort(sessionKey, runId) {
+    abort(caller, sessionKey, runId) {
+      const owner = callerOwner(caller);
       let n = 0;
       for (const [id, l] of live) {
-        if (l.sessionKey !== sessionKey || (runId && id !== runId)) continue;
+        if (l.owner !== owner || l.sessionKey !== sessionKey || (runId && id !== liveKey(owner, runId))) continue;
         l.ac.abort(new Error('aborted'));
         n++;
       }

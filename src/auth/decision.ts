@@ -42,6 +42,24 @@ export function principalId(p: Principal): string {
   }
 }
 
+/** Owner id of everything the gateway's own secret holders start, whichever secret or socket they used. */
+export const OPERATOR = 'operator';
+
+/**
+ * Whose sessions and runs a principal's work creates (docs/auth.md, "Teams"): each person
+ * behind the proxy and each Slack user owns their own; the holders of the gateway's own
+ * secrets (token, password, the local listener, auth mode none) are one owner, the operator.
+ * Proxy user names compare without regard to case or Unicode normalization, so the owner id
+ * is their NFC, lower-cased form.
+ */
+export function ownerOf(p: Principal): string {
+  switch (p.kind) {
+    case 'trusted-proxy': return `trusted-proxy:${p.user.normalize('NFC').toLowerCase()}`;
+    case 'slack': return `slack:${p.team}/${p.user}`;
+    default: return OPERATOR;
+  }
+}
+
 /** Human wording for UIs: "me@example.com via trusted proxy". */
 export function describePrincipal(p: Principal): string {
   switch (p.kind) {

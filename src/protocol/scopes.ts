@@ -51,9 +51,11 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
   'chat.abort': WRITE,
   'chat.send': WRITE,
   'sessions.create': WRITE,
+  // Owner-scoped (docs/auth.md, "Teams"): a person deletes only their own sessions, so write
+  // suffices where OpenClaw, with one operator per gateway, asks for admin.
+  'sessions.delete': WRITE,
   'sessions.send': WRITE,
   'question.list': WRITE,
-  'sessions.delete': ADMIN,
   'update.status': ADMIN,
   'exec.approval.list': APPROVALS,
   'openclaw.approval.list': APPROVALS,

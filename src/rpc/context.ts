@@ -25,8 +25,8 @@ export interface RunService {
     runId: string; message: string; agentId?: string | undefined; sessionKey?: string | undefined; label?: string | undefined;
     spawnedBy?: string | undefined; extraSystemPrompt?: string | undefined; timeoutMs?: number | undefined;
   }): { run: import('../store/types.js').RunRow; created: boolean; done: Promise<{ status: string; reply: string; error?: string | undefined }> };
-  wait(runId: string, timeoutMs: number): Promise<{ status: string; run: import('../store/types.js').RunRow | undefined }>;
-  abort(sessionKey: string, runId?: string): number;
+  wait(caller: import('./registry.js').CallerContext, runId: string, timeoutMs: number): Promise<{ status: string; run: import('../store/types.js').RunRow | undefined }>;
+  abort(caller: import('./registry.js').CallerContext, sessionKey: string, runId?: string): number;
 }
 
 export type SessionReader = Pick<import('../store/types.js').Store,

@@ -9,9 +9,17 @@ export interface BusEvent {
   readonly scope?: Scope;
   /** When set, only this connection receives it (targeted events carry no seq). */
   readonly connId?: string;
+  /** When set, only connections acting for this owner receive it: a person's runs are theirs. */
+  readonly owner?: string;
 }
 
-export type Subscriber = { readonly connId: string; readonly scopes: readonly Scope[]; deliver(e: BusEvent): void };
+export type Subscriber = {
+  readonly connId: string;
+  readonly scopes: readonly Scope[];
+  /** Owner the connection acts for (rpc/owner.ts); null for the gateway's own observers (metrics), which see every owner's events. */
+  readonly owner: string | null;
+  deliver(e: BusEvent): void;
+};
 
 export interface EventBus {
   publish(e: BusEvent): void;
@@ -26,6 +34,7 @@ export function createEventBus(): EventBus {
       for (const s of subs) {
         if (e.connId !== undefined && e.connId !== s.connId) continue;
         if (e.scope !== undefined && !hasScope(s.scopes, e.scope)) continue;
+        if (e.owner !== undefined && s.owner !== null && e.owner !== s.owner) continue;
         s.deliver(e);
       }
     },

@@ -13,8 +13,8 @@ const KEY = 'agent:main:main';
 
 function storeWith(contents: { role: MessageRole; content: unknown }[]) {
   const st = openSqliteStore(':memory:');
-  st.ensureSession({ key: KEY, sessionId: 's1', agentId: 'main', kind: 'main', label: null, spawnedBy: null, spawnedByRun: null, actingFor: 'token', depth: 0, model: null });
-  for (const c of contents) st.appendMessage({ sessionKey: KEY, runId: 'r1', actingFor: 'token', ...c });
+  st.ensureSession({ owner: 'operator', key: KEY, sessionId: 's1', agentId: 'main', kind: 'main', label: null, spawnedBy: null, spawnedByRun: null, actingFor: 'token', depth: 0, model: null });
+  for (const c of contents) st.appendMessage('operator', { sessionKey: KEY, runId: 'r1', actingFor: 'token', sender: 'token', ...c });
   return st;
 }
 const text = (t: string) => [{ type: 'text', text: t }];
@@ -28,19 +28,19 @@ describe('history pages', () => {
 
   it('returns the newest messages oldest first and pages backwards with offset', () => {
     const st = storeWith(Array.from({ length: 10 }, (_, i) => ({ role: 'user' as const, content: text(`m${i}`) })));
-    const p1 = readHistoryPage(st, KEY, { limit: 4 }, limits);
+    const p1 = readHistoryPage(st, 'operator', KEY, { limit: 4 }, limits);
     assert.deepEqual(p1.messages.map((m) => (m.content as { text: string }[])[0]!.text), ['m6', 'm7', 'm8', 'm9']);
     assert.deepEqual([p1.offset, p1.hasMore, p1.nextOffset, p1.totalMessages, p1.truncated], [0, true, 4, 10, undefined]);
-    const p3 = readHistoryPage(st, KEY, { limit: 4, offset: 8 }, limits);
+    const p3 = readHistoryPage(st, 'operator', KEY, { limit: 4, offset: 8 }, limits);
     assert.deepEqual(p3.messages.map((m) => (m.content as { text: string }[])[0]!.text), ['m0', 'm1']);
     assert.deepEqual([p3.hasMore, p3.nextOffset], [false, undefined]);
-    assert.deepEqual(readHistoryPage(st, KEY, { offset: 50 }, limits).messages, []);
-    assert.equal(readHistoryPage(st, 'agent:main:other', {}, limits).totalMessages, 0);
+    assert.deepEqual(readHistoryPage(st, 'operator', KEY, { offset: 50 }, limits).messages, []);
+    assert.equal(readHistoryPage(st, 'operator', 'agent:main:other', {}, limits).totalMessages, 0);
   });
 
   it('fills a page to its budget counted on escaped bytes', () => {
     const st = storeWith(Array.from({ length: 10 }, () => ({ role: 'user' as const, content: text('\u0001'.repeat(1000)) })));
-    const p = readHistoryPage(st, KEY, { maxBytes: 13_000 }, limits);
+    const p = readHistoryPage(st, 'operator', KEY, { maxBytes: 13_000 }, limits);
     assert.equal(p.messages.length, 2); // each is about 6 KB of JSON
     assert.ok(Buffer.byteLength(JSON.stringify(p.messages)) <= 13_000);
   });
@@ -50,19 +50,19 @@ describe('history pages', () => {
       { role: 'user', content: text('\u0001'.repeat(200_000)) },
       { role: 'toolResult', content: { toolCallId: 'c1', toolName: 'sessions_list', isError: false, text: 'é'.repeat(5_000) } },
     ]);
-    const newest = readHistoryPage(st, KEY, {}, limits);
+    const newest = readHistoryPage(st, 'operator', KEY, {}, limits);
     assert.equal(newest.messages.length, 1, 'the cut message would not fit beside it');
     const [tool] = newest.messages as { truncated?: boolean; toolName?: string }[];
     assert.equal(tool!.truncated, undefined, 'a message that fits is untouched');
     assert.equal(tool!.toolName, 'sessions_list');
     assert.equal(newest.truncated, undefined);
-    const older = readHistoryPage(st, KEY, { offset: 1 }, limits);
+    const older = readHistoryPage(st, 'operator', KEY, { offset: 1 }, limits);
     assert.equal(older.truncated, true);
     const [user] = older.messages as { truncated?: boolean; content: { text: string }[] }[];
     assert.equal(user!.truncated, true);
     assert.ok(Buffer.byteLength(JSON.stringify(user)) <= 64 * 1024 + 64);
     assert.ok(/truncated by the gateway: \d+ of 200000 characters shown\]$/.test(user!.content[0]!.text), 'marker at the end');
-    const capped = readHistoryPage(st, KEY, { maxChars: 10 }, limits);
+    const capped = readHistoryPage(st, 'operator', KEY, { maxChars: 10 }, limits);
     assert.equal(capped.messages.length, 2);
     assert.ok(capped.messages.every((m) => m.truncated === true));
     assert.equal((capped.messages[1]!.content as { text: string }[])[0]!.text, `${'é'.repeat(10)}\n[… truncated by the gateway: 10 of 5000 characters shown]`);
@@ -79,14 +79,14 @@ describe('history pages', () => {
         row(1, 6_000_000, () => { throw new Error('parsed a row that could not fit'); }),
       ],
     };
-    const p = readHistoryPage(store, KEY, {}, limits);
+    const p = readHistoryPage(store, 'operator', KEY, {}, limits);
     assert.equal(p.messages.length, 1);
     assert.deepEqual([p.hasMore, p.nextOffset], [true, 1]);
   });
 
   it('replaces a message that cutting strings cannot shrink, saying so', () => {
     const st = storeWith([{ role: 'assistant', content: [{ type: 'toolCall', id: 'c1', name: 'x', arguments: Array.from({ length: 50_000 }, (_, i) => i) }] }]);
-    const [m] = readHistoryPage(st, KEY, {}, limits).messages;
+    const [m] = readHistoryPage(st, 'operator', KEY, {}, limits).messages;
     assert.equal(m!.omitted, true);
     assert.equal(m!.truncated, true);
     assert.match((m!.content as { text: string }[])[0]!.text, /^\[message omitted by the gateway: its \d+ bytes do not fit in one response\]$/);

@@ -34,7 +34,7 @@ export interface HistoryPage {
 }
 
 export function toWireMessage(m: MessageRow): Record<string, unknown> {
-  const base = { timestamp: m.createdAt, runId: m.runId, ...(m.actingFor ? { actingFor: m.actingFor } : {}) };
+  const base = { timestamp: m.createdAt, runId: m.runId, ...(m.sender ? { sender: m.sender } : {}), ...(m.actingFor ? { actingFor: m.actingFor } : {}) };
   if (m.role === 'toolResult') {
     const c = m.content as { toolCallId: string; toolName: string; isError: boolean; text: string };
     return { role: 'toolResult', toolCallId: c.toolCallId, toolName: c.toolName, isError: c.isError, content: [{ type: 'text', text: c.text }], ...base };
@@ -66,7 +66,7 @@ export function boundWireMessage(m: MessageRow, maxBytes: number, maxChars?: num
   const b = boundItem(wire, maxBytes, (bytes) => ({
     role: wire.role, ...(wire.role === 'toolResult' ? { toolCallId: wire.toolCallId, toolName: wire.toolName, isError: wire.isError } : {}),
     content: [{ type: 'text', text: `[message omitted by the gateway: its ${bytes} bytes do not fit in one response]` }],
-    timestamp: wire.timestamp, runId: wire.runId, omitted: true,
+    timestamp: wire.timestamp, runId: wire.runId, ...(wire.sender ? { sender: wire.sender } : {}), omitted: true,
   }));
   if (!b.truncated && !cut) return { message: b.item, bytes: b.bytes };
   return { message: { ...b.item, truncated: true }, bytes: b.bytes + TRUNCATED_FLAG_BYTES };
@@ -76,19 +76,19 @@ export function boundWireMessage(m: MessageRow, maxBytes: number, maxChars?: num
 const TRUNCATED_FLAG_BYTES = 17;
 
 /**
- * Reads one page of `sessionKey`'s transcript within the response limits. The first message of
+ * Reads one page of the transcript of `owner`'s `sessionKey` within the response limits. The first message of
  * a page is always included (cut to the larger of the page budget and the default page size),
  * so paging always makes progress and a small `maxBytes` never hides a message.
  */
-export function readHistoryPage(store: Pick<SessionReader, 'countMessages' | 'messagesNewestFirst'>, sessionKey: string, q: HistoryQuery, limits: ResponseLimits): HistoryPage {
+export function readHistoryPage(store: Pick<SessionReader, 'countMessages' | 'messagesNewestFirst'>, owner: string, sessionKey: string, q: HistoryQuery, limits: ResponseLimits): HistoryPage {
   const offset = q.offset ?? 0;
   const budget = pageBudget(limits, q.maxBytes);
   const itemBytes = Math.min(limits.maxPageBytes, Math.max(budget, limits.defaultPageBytes));
-  const total = store.countMessages(sessionKey);
+  const total = store.countMessages(owner, sessionKey);
   let used = 2;
   let taken = 0;
   function* bounded() {
-    for (const m of store.messagesNewestFirst(sessionKey, offset, q.limit ?? HISTORY_DEFAULT_LIMIT)) {
+    for (const m of store.messagesNewestFirst(owner, sessionKey, offset, q.limit ?? HISTORY_DEFAULT_LIMIT)) {
       // A row too big to fit even once cut stops the page before it is parsed or cut (the stored
       // JSON is the content's wire form; a cut message still fills most of itemBytes).
       if (taken > 0 && q.maxChars === undefined && used + Math.min(m.contentBytes, itemBytes - CUT_SLACK_BYTES) > budget) return;

@@ -24,6 +24,8 @@ export interface CallerContext {
 export interface Delegation {
   /** Principal id of the person or channel that started the work, e.g. trusted-proxy:me@example.com. */
   readonly actingFor: string;
+  /** Owner of the run, and so of everything it starts (rpc/owner.ts). */
+  readonly owner: string;
   readonly principal: Principal;
   readonly agentId: string;
   readonly sessionKey: string;

@@ -6,6 +6,7 @@ import { eventFrame, resErr, resOk, type EventFrame, type ReqFrame, type ResFram
 import type { CallerContext, Router } from './registry.js';
 import type { EventBus } from './events.js';
 import { guardResponse, type GuardedResponse } from './response-guard.js';
+import { callerOwner } from './owner.js';
 
 export interface FrameSink {
   send(frame: ResFrame | EventFrame): void;
@@ -57,6 +58,7 @@ export function createRpcSession(caller: CallerContext, router: Router, bus: Eve
   const unsubscribe = opts.events === false ? () => {} : bus.subscribe({
     connId: caller.connId,
     scopes: caller.scopes,
+    owner: callerOwner(caller),
     deliver(e) {
       if (closed) return;
       const n = e.connId === undefined ? ++seq : undefined;

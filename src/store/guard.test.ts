@@ -9,7 +9,7 @@ import { openSqliteStore } from './sqlite.js';
 import { createDbGuard, StoreUnavailableError } from './guard.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'clawgate-guard-'));
-const session = { key: 'agent:main:main', sessionId: 's1', agentId: 'main', kind: 'main' as const, label: null, spawnedBy: null, spawnedByRun: null, actingFor: 'local', depth: 0, model: null };
+const session = { owner: 'operator', key: 'agent:main:main', sessionId: 's1', agentId: 'main', kind: 'main' as const, label: null, spawnedBy: null, spawnedByRun: null, actingFor: 'local', depth: 0, model: null };
 
 describe('store guard', () => {
   it('creates the database file 0600 (SQLite gives -wal/-shm the same mode)', () => {
@@ -28,11 +28,11 @@ describe('store guard', () => {
     st.ensureSession(session);
     assert.deepEqual(st.health(), { ok: true });
     for (const f of ['clawgate.db', 'clawgate.db-wal', 'clawgate.db-shm']) rmSync(join(d, f), { force: true });
-    assert.throws(() => st.appendMessage({ sessionKey: session.key, runId: null, role: 'user', content: 'x', actingFor: null }), StoreUnavailableError);
-    assert.throws(() => st.setSessionStatus(session.key, 'done'), /the database is unavailable: .*clawgate\.db was deleted/);
+    assert.throws(() => st.appendMessage('operator', { sessionKey: session.key, runId: null, role: 'user', content: 'x', actingFor: null, sender: null }), StoreUnavailableError);
+    assert.throws(() => st.setSessionStatus('operator', session.key, 'done'), /the database is unavailable: .*clawgate\.db was deleted/);
     assert.equal(st.health().ok, false);
     assert.equal(reasons.length, 1);
-    assert.ok(st.getSession(session.key), 'reads still answer from what is open');
+    assert.ok(st.getSession('operator', session.key), 'reads still answer from what is open');
     st.close();
     rmSync(d, { recursive: true });
   });

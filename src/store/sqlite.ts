@@ -11,7 +11,7 @@ import {
 type Row = Record<string, unknown>;
 
 const toSession = (r: Row): SessionRow => ({
-  key: r.key as string, sessionId: r.session_id as string, agentId: r.agent_id as string,
+  owner: r.owner as string, key: r.key as string, sessionId: r.session_id as string, agentId: r.agent_id as string,
   kind: r.kind as SessionRow['kind'], label: (r.label as string | null) ?? null,
   spawnedBy: (r.spawned_by as string | null) ?? null, spawnedByRun: (r.spawned_by_run as string | null) ?? null,
   actingFor: r.acting_for as string, depth: r.depth as number, status: r.status as SessionStatus,
@@ -20,10 +20,10 @@ const toSession = (r: Row): SessionRow => ({
 });
 
 const toRun = (r: Row): RunRow => ({
-  runId: r.run_id as string, sessionKey: r.session_key as string, agentId: r.agent_id as string,
+  owner: r.owner as string, runId: r.run_id as string, sessionKey: r.session_key as string, agentId: r.agent_id as string,
   status: r.status as RunStatus, actingFor: r.acting_for as string,
   parentRunId: (r.parent_run_id as string | null) ?? null, parentSessionKey: (r.parent_session_key as string | null) ?? null,
-  depth: r.depth as number, message: r.message as string, reply: (r.reply as string | null) ?? null,
+  depth: r.depth as number, message: r.message as string, messageId: r.message_id as number, reply: (r.reply as string | null) ?? null,
   error: (r.error as string | null) ?? null, createdAt: r.created_at as number, endedAt: (r.ended_at as number | null) ?? null,
 });
 
@@ -35,7 +35,7 @@ function parseContent(text: string): unknown {
 const toMessage = (r: Row): MessageRow => ({
   id: r.id as number, sessionKey: r.session_key as string, runId: (r.run_id as string | null) ?? null,
   role: r.role as MessageRow['role'], content: parseContent(r.content as string),
-  actingFor: (r.acting_for as string | null) ?? null, createdAt: r.created_at as number,
+  actingFor: (r.acting_for as string | null) ?? null, sender: (r.sender as string | null) ?? null, createdAt: r.created_at as number,
 });
 
 export function migrate(db: Database.Database): number {
@@ -44,10 +44,17 @@ export function migrate(db: Database.Database): number {
   let count = 0;
   for (const m of MIGRATIONS) {
     if (applied.has(m.version)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
-    })();
+    const fk = db.pragma('foreign_keys', { simple: true }) as number;
+    if (m.rebuild) db.pragma('foreign_keys = OFF'); // a no-op inside a transaction, so before it
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.rebuild && (db.pragma('foreign_key_check') as unknown[]).length > 0) throw new Error(`migration ${m.version} left dangling references`);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      })();
+    } finally {
+      if (m.rebuild) db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
+    }
     count++;
   }
   return count;
@@ -70,58 +77,60 @@ export function openSqliteStore(path: string, now: () => number = Date.now, opts
   const guard = createDbGuard(path, opts.onUnavailable);
 
   const q = {
-    getSession: db.prepare('SELECT * FROM sessions WHERE key = ?'),
-    insertSession: db.prepare(`INSERT OR IGNORE INTO sessions (key, session_id, agent_id, kind, label, spawned_by, spawned_by_run, acting_for, depth, status, model, created_at, updated_at)
-      VALUES (@key, @sessionId, @agentId, @kind, @label, @spawnedBy, @spawnedByRun, @actingFor, @depth, 'idle', @model, @now, @now)`),
-    setSessionStatus: db.prepare('UPDATE sessions SET status = ?, last_run_id = COALESCE(?, last_run_id), updated_at = ? WHERE key = ?'),
-    touchSession: db.prepare('UPDATE sessions SET updated_at = ? WHERE key = ?'),
-    deleteSession: db.prepare('DELETE FROM sessions WHERE key = ?'),
-    getRun: db.prepare('SELECT * FROM runs WHERE run_id = ?'),
-    insertRun: db.prepare(`INSERT INTO runs (run_id, session_key, agent_id, status, acting_for, parent_run_id, parent_session_key, depth, message, created_at)
-      VALUES (@runId, @sessionKey, @agentId, 'accepted', @actingFor, @parentRunId, @parentSessionKey, @depth, @message, @now)`),
-    setRunStatus: db.prepare('UPDATE runs SET status = @status, reply = COALESCE(@reply, reply), error = COALESCE(@error, error), ended_at = @endedAt WHERE run_id = @runId'),
-    countChildRuns: db.prepare('SELECT COUNT(*) AS n FROM runs WHERE parent_run_id = ?'),
+    getSession: db.prepare('SELECT * FROM sessions WHERE owner = ? AND key = ?'),
+    insertSession: db.prepare(`INSERT OR IGNORE INTO sessions (owner, key, session_id, agent_id, kind, label, spawned_by, spawned_by_run, acting_for, depth, status, model, created_at, updated_at)
+      VALUES (@owner, @key, @sessionId, @agentId, @kind, @label, @spawnedBy, @spawnedByRun, @actingFor, @depth, 'idle', @model, @now, @now)`),
+    setSessionStatus: db.prepare('UPDATE sessions SET status = ?, last_run_id = COALESCE(?, last_run_id), updated_at = ? WHERE owner = ? AND key = ?'),
+    touchSession: db.prepare('UPDATE sessions SET updated_at = ? WHERE owner = ? AND key = ?'),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE owner = ? AND key = ?'),
+    getRun: db.prepare('SELECT * FROM runs WHERE owner = ? AND run_id = ?'),
+    insertRun: db.prepare(`INSERT INTO runs (owner, run_id, session_key, agent_id, status, acting_for, parent_run_id, parent_session_key, depth, message, message_id, created_at)
+      VALUES (@owner, @runId, @sessionKey, @agentId, 'accepted', @actingFor, @parentRunId, @parentSessionKey, @depth, @message, @messageId, @now)`),
+    setRunStatus: db.prepare('UPDATE runs SET status = @status, reply = COALESCE(@reply, reply), error = COALESCE(@error, error), ended_at = @endedAt WHERE owner = @owner AND run_id = @runId'),
+    countChildRuns: db.prepare('SELECT COUNT(*) AS n FROM runs WHERE owner = ? AND parent_run_id = ?'),
     countActiveSub: db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE parent_run_id IS NOT NULL AND status IN ('accepted', 'running')`),
     interruptRuns: db.prepare(`UPDATE runs SET status = 'interrupted', error = 'gateway stopped while the run was in flight', ended_at = ? WHERE status IN ('accepted', 'running')`),
     interruptSessions: db.prepare(`UPDATE sessions SET status = 'interrupted', updated_at = ? WHERE status = 'running'`),
-    insertMessage: db.prepare('INSERT INTO messages (session_key, run_id, role, content, acting_for, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
-    listMessages: db.prepare('SELECT * FROM (SELECT * FROM messages WHERE session_key = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC'),
-    countMessages: db.prepare('SELECT COUNT(*) AS n FROM messages WHERE session_key = ?'),
-    messageIdAtOffset: db.prepare('SELECT id FROM messages WHERE session_key = ? ORDER BY id DESC LIMIT 1 OFFSET ?').pluck(),
-    messagesFrom: db.prepare('SELECT * FROM messages WHERE session_key = ? AND id <= ? ORDER BY id DESC LIMIT ?'),
+    insertMessage: db.prepare('INSERT INTO messages (owner, session_key, run_id, role, content, acting_for, sender, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    listMessages: db.prepare('SELECT * FROM (SELECT * FROM messages WHERE owner = ? AND session_key = ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC'),
+    countMessages: db.prepare('SELECT COUNT(*) AS n FROM messages WHERE owner = ? AND session_key = ?'),
+    messageIdAtOffset: db.prepare('SELECT id FROM messages WHERE owner = ? AND session_key = ? ORDER BY id DESC LIMIT 1 OFFSET ?').pluck(),
+    messagesFrom: db.prepare('SELECT * FROM messages WHERE owner = ? AND session_key = ? AND id <= ? ORDER BY id DESC LIMIT ?'),
   };
 
-  const acceptRun = db.transaction((session: NewSession, run: NewRun, userContent: unknown, t: number) => {
+  const acceptRun = db.transaction((session: NewSession, run: NewRun, userContent: unknown, sender: string, t: number) => {
     q.insertSession.run({ ...session, now: t });
-    q.insertRun.run({ ...run, now: t });
-    q.insertMessage.run(run.sessionKey, run.runId, 'user', JSON.stringify(userContent), run.actingFor, t);
-    q.setSessionStatus.run('running', run.runId, t, run.sessionKey);
+    const messageId = Number(q.insertMessage.run(run.owner, run.sessionKey, run.runId, 'user', JSON.stringify(userContent), run.actingFor, sender, t).lastInsertRowid);
+    q.insertRun.run({ ...run, messageId, now: t });
+    q.setSessionStatus.run('running', run.runId, t, run.owner, run.sessionKey);
   });
 
   // Sessions are read far more often than written (every sessions_list tool call), so the
-  // table is mirrored in memory. Every write goes to SQLite first and then re-reads the row,
-  // so the mirror never holds anything the database does not.
+  // table is mirrored in memory, keyed by owner and key. Every write goes to SQLite first and
+  // then re-reads the row, so the mirror never holds anything the database does not.
   const sessions = new Map<string, SessionRow>();
-  for (const r of db.prepare('SELECT * FROM sessions').all() as Row[]) sessions.set(r.key as string, toSession(r));
-  const refresh = (key: string): SessionRow | undefined => {
-    const r = q.getSession.get(key) as Row | undefined;
-    if (r) sessions.set(key, toSession(r)); else sessions.delete(key);
-    return r ? sessions.get(key) : undefined;
+  const id = (owner: string, key: string) => `${owner}\u0000${key}`;
+  for (const r of db.prepare('SELECT * FROM sessions').all() as Row[]) sessions.set(id(r.owner as string, r.key as string), toSession(r));
+  const refresh = (owner: string, key: string): SessionRow | undefined => {
+    const r = q.getSession.get(owner, key) as Row | undefined;
+    if (r) sessions.set(id(owner, key), toSession(r)); else sessions.delete(id(owner, key));
+    return r ? sessions.get(id(owner, key)) : undefined;
   };
   const copy = (r: SessionRow | undefined): SessionRow | undefined => (r ? { ...r } : undefined);
-  const newestFirst = (a: SessionRow, b: SessionRow) => b.updatedAt - a.updatedAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  const newestFirst = (a: SessionRow, b: SessionRow) => b.updatedAt - a.updatedAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0);
 
   return {
-    getSession: (key) => copy(sessions.get(key)),
-    getSessionById: (id) => copy([...sessions.values()].find((r) => r.sessionId === id)),
-    findSessionByLabel(label, agentId, spawnedBy) {
-      const hits = [...sessions.values()].filter((r) => r.label === label && (!agentId || r.agentId === agentId) && (!spawnedBy || r.spawnedBy === spawnedBy));
+    getSession: (owner, key) => copy(sessions.get(id(owner, key))),
+    getSessionById: (sid) => copy([...sessions.values()].find((r) => r.sessionId === sid)),
+    findSessionByLabel(owner, label, agentId, spawnedBy) {
+      const hits = [...sessions.values()].filter((r) => r.owner === owner && r.label === label && (!agentId || r.agentId === agentId) && (!spawnedBy || r.spawnedBy === spawnedBy));
       return copy(hits.sort(newestFirst)[0]);
     },
     listSessions(f: SessionFilter) {
       const needle = f.search?.toLowerCase();
       const out: SessionRow[] = [];
       for (const r of sessions.values()) {
+        if (f.owner !== undefined && r.owner !== f.owner) continue;
         if (f.agentId && r.agentId !== f.agentId) continue;
         if (f.spawnedBy && r.spawnedBy !== f.spawnedBy) continue;
         if (f.label && r.label !== f.label) continue;
@@ -139,43 +148,43 @@ export function openSqliteStore(path: string, now: () => number = Date.now, opts
     },
     ensureSession(row) {
       guard.write(() => q.insertSession.run({ ...row, now: now() }));
-      return copy(sessions.get(row.key) ?? refresh(row.key))!;
+      return copy(sessions.get(id(row.owner, row.key)) ?? refresh(row.owner, row.key))!;
     },
-    setSessionStatus(key, status, lastRunId) { guard.write(() => q.setSessionStatus.run(status, lastRunId ?? null, now(), key)); refresh(key); },
-    deleteSession: (key) => { const gone = guard.write(() => q.deleteSession.run(key)).changes > 0; sessions.delete(key); return gone; },
+    setSessionStatus(owner, key, status, lastRunId) { guard.write(() => q.setSessionStatus.run(status, lastRunId ?? null, now(), owner, key)); refresh(owner, key); },
+    deleteSession: (owner, key) => { const gone = guard.write(() => q.deleteSession.run(owner, key)).changes > 0; sessions.delete(id(owner, key)); return gone; },
 
-    getRun: (id) => { const r = q.getRun.get(id) as Row | undefined; return r ? toRun(r) : undefined; },
-    acceptRun(session, run, userContent) {
-      guard.write(() => acceptRun(session, run, userContent, now()));
-      refresh(session.key);
-      return toRun(q.getRun.get(run.runId) as Row);
+    getRun: (owner, runId) => { const r = q.getRun.get(owner, runId) as Row | undefined; return r ? toRun(r) : undefined; },
+    acceptRun(session, run, userContent, sender) {
+      guard.write(() => acceptRun(session, run, userContent, sender, now()));
+      refresh(session.owner, session.key);
+      return toRun(q.getRun.get(run.owner, run.runId) as Row);
     },
-    setRunStatus(runId, status, fields = {}) {
-      guard.write(() => q.setRunStatus.run({ runId, status, reply: fields.reply ?? null, error: fields.error ?? null, endedAt: FINAL_RUN_STATUSES.includes(status) ? now() : null }));
+    setRunStatus(owner, runId, status, fields = {}) {
+      guard.write(() => q.setRunStatus.run({ owner, runId, status, reply: fields.reply ?? null, error: fields.error ?? null, endedAt: FINAL_RUN_STATUSES.includes(status) ? now() : null }));
     },
-    countChildRuns: (id) => (q.countChildRuns.get(id) as { n: number }).n,
+    countChildRuns: (owner, runId) => (q.countChildRuns.get(owner, runId) as { n: number }).n,
     countActiveSubagentRuns: () => (q.countActiveSub.get() as { n: number }).n,
     interruptInFlight() {
       const t = now();
       const n = guard.write(() => db.transaction(() => { const k = q.interruptRuns.run(t).changes; q.interruptSessions.run(t); return k; })());
-      for (const key of [...sessions.keys()]) refresh(key);
+      for (const r of [...sessions.values()]) refresh(r.owner, r.key);
       return n;
     },
 
-    appendMessage(m) {
+    appendMessage(owner, m) {
       const t = now();
-      const info = guard.write(() => q.insertMessage.run(m.sessionKey, m.runId, m.role, JSON.stringify(m.content), m.actingFor, t));
-      guard.write(() => q.touchSession.run(t, m.sessionKey));
-      const cached = sessions.get(m.sessionKey);
+      const info = guard.write(() => q.insertMessage.run(owner, m.sessionKey, m.runId, m.role, JSON.stringify(m.content), m.actingFor, m.sender, t));
+      guard.write(() => q.touchSession.run(t, owner, m.sessionKey));
+      const cached = sessions.get(id(owner, m.sessionKey));
       if (cached) cached.updatedAt = t;
       return { ...m, id: Number(info.lastInsertRowid), createdAt: t };
     },
-    listMessages: (key, limit) => (q.listMessages.all(key, limit) as Row[]).map(toMessage),
-    countMessages: (key) => (q.countMessages.get(key) as { n: number }).n,
-    *messagesNewestFirst(key, offset, limit) {
-      const start = q.messageIdAtOffset.get(key, offset) as number | undefined;
+    listMessages: (owner, key, limit) => (q.listMessages.all(owner, key, limit) as Row[]).map(toMessage),
+    countMessages: (owner, key) => (q.countMessages.get(owner, key) as { n: number }).n,
+    *messagesNewestFirst(owner, key, offset, limit) {
+      const start = q.messageIdAtOffset.get(owner, key, offset) as number | undefined;
       if (start === undefined) return;
-      for (const r of q.messagesFrom.iterate(key, start, limit) as IterableIterator<Row>) {
+      for (const r of q.messagesFrom.iterate(owner, key, start, limit) as IterableIterator<Row>) {
         // Content is parsed on first use: a pager that stops at this row's size never parses it.
         const text = r.content as string;
         let parsed: { v: unknown } | undefined;

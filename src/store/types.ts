@@ -8,6 +8,8 @@ export type RunStatus = 'accepted' | 'running' | 'ok' | 'error' | 'aborted' | 'i
 export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['ok', 'error', 'aborted', 'interrupted', 'timeout'];
 
 export interface SessionRow {
+  /** Whose session this is: an owner id from `ownerOf` (auth/decision.ts), e.g. `trusted-proxy:alice@example.com` or `operator`. */
+  owner: string;
   key: string;
   sessionId: string;
   agentId: string;
@@ -25,6 +27,8 @@ export interface SessionRow {
 }
 
 export interface RunRow {
+  /** The owner of the run's session; a run id is unique per owner (idempotency is per principal). */
+  owner: string;
   runId: string;
   sessionKey: string;
   agentId: string;
@@ -34,6 +38,8 @@ export interface RunRow {
   parentSessionKey: string | null;
   depth: number;
   message: string;
+  /** Transcript id of the user message the run was accepted with: its input and its position. */
+  messageId: number;
   reply: string | null;
   error: string | null;
   createdAt: number;
@@ -43,7 +49,7 @@ export interface RunRow {
 export type MessageRole = 'user' | 'assistant' | 'toolResult';
 
 export type NewSession = Omit<SessionRow, 'createdAt' | 'updatedAt' | 'status' | 'lastRunId'>;
-export type NewRun = Omit<RunRow, 'status' | 'reply' | 'error' | 'endedAt' | 'createdAt'>;
+export type NewRun = Omit<RunRow, 'status' | 'reply' | 'error' | 'endedAt' | 'createdAt' | 'messageId'>;
 
 export interface MessageRow {
   id: number;
@@ -53,6 +59,8 @@ export interface MessageRow {
   /** JSON content blocks as stored. */
   content: unknown;
   actingFor: string | null;
+  /** Who wrote the entry: a principal id (`trusted-proxy:alice@example.com`, `token`, `slack:T1/U1`) or `agent:<agentId>`. */
+  sender: string | null;
   createdAt: number;
 }
 
@@ -62,6 +70,8 @@ export interface StoredMessage extends MessageRow {
 }
 
 export interface SessionFilter {
+  /** Only this owner's sessions; omitted means every owner's (operator.admin views). */
+  owner?: string;
   agentId?: string;
   spawnedBy?: string;
   label?: string;
@@ -70,38 +80,45 @@ export interface SessionFilter {
   limit?: number;
 }
 
+/**
+ * Sessions, runs and transcripts are owned: every key-based method takes the owner first, and a
+ * session key or run id names something only within its owner (two people each have their own
+ * `agent:manager:main` and their own run `hello-1`). Only `listSessions` without an owner, the
+ * counters and crash recovery look across owners.
+ */
 export interface Store {
-  getSession(key: string): SessionRow | undefined;
+  getSession(owner: string, key: string): SessionRow | undefined;
+  /** Session ids are unique across owners; the row says whose it is. */
   getSessionById(sessionId: string): SessionRow | undefined;
-  findSessionByLabel(label: string, agentId?: string, spawnedBy?: string): SessionRow | undefined;
+  findSessionByLabel(owner: string, label: string, agentId?: string, spawnedBy?: string): SessionRow | undefined;
   listSessions(filter: SessionFilter): SessionRow[];
   /** All sessions, or one agent's. */
   countSessions(agentId?: string): number;
   /** Creates the session if absent; returns the stored row either way. */
   ensureSession(row: NewSession): SessionRow;
-  setSessionStatus(key: string, status: SessionStatus, lastRunId?: string): void;
-  deleteSession(key: string): boolean;
+  setSessionStatus(owner: string, key: string, status: SessionStatus, lastRunId?: string): void;
+  deleteSession(owner: string, key: string): boolean;
 
-  getRun(runId: string): RunRow | undefined;
+  getRun(owner: string, runId: string): RunRow | undefined;
   /**
    * Records an accepted run, its session (if new) and its user message in one transaction —
    * the acknowledgement point: after this returns, a crash loses nothing the client was told.
    */
-  acceptRun(session: NewSession, run: NewRun, userContent: unknown): RunRow;
-  setRunStatus(runId: string, status: RunStatus, fields?: { reply?: string | null; error?: string | null }): void;
-  countChildRuns(parentRunId: string): number;
+  acceptRun(session: NewSession, run: NewRun, userContent: unknown, sender: string): RunRow;
+  setRunStatus(owner: string, runId: string, status: RunStatus, fields?: { reply?: string | null; error?: string | null }): void;
+  countChildRuns(owner: string, parentRunId: string): number;
   countActiveSubagentRuns(): number;
   /** Marks runs that were in flight at a crash as interrupted; returns how many. */
   interruptInFlight(): number;
 
-  appendMessage(m: Omit<MessageRow, 'id' | 'createdAt'>): MessageRow;
-  listMessages(sessionKey: string, limit: number): MessageRow[];
-  countMessages(sessionKey: string): number;
+  appendMessage(owner: string, m: Omit<MessageRow, 'id' | 'createdAt'>): MessageRow;
+  listMessages(owner: string, sessionKey: string, limit: number): MessageRow[];
+  countMessages(owner: string, sessionKey: string): number;
   /**
    * Messages newest first, skipping the `offset` newest, at most `limit`. Rows are read one at a
    * time, so a caller that stops early (a full page) reads no further.
    */
-  messagesNewestFirst(sessionKey: string, offset: number, limit: number): Iterable<StoredMessage>;
+  messagesNewestFirst(owner: string, sessionKey: string, offset: number, limit: number): Iterable<StoredMessage>;
 
   /** Whether the database file is still the one opened and writable (store/guard.ts). */
   health(): StoreHealth;

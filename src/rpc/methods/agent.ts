@@ -51,8 +51,8 @@ export function agentMethods(runs: RunService): MethodDef[] {
     defineMethod({
       name: 'agent.wait',
       params: obj({ runId: str({ min: 1, max: 200 }), timeoutMs: optional(num({ int: true, min: 0, max: 3_600_000 })) }),
-      async handle(_ctx, p) {
-        const r = await runs.wait(p.runId, p.timeoutMs ?? 30_000);
+      async handle(ctx, p) {
+        const r = await runs.wait(ctx, p.runId, p.timeoutMs ?? 30_000);
         if (r.status === 'not_found') throw new RpcError('AGENT_RESULT_NOT_FOUND', `no run with id ${p.runId}`, { details: { code: 'NOT_FOUND' } });
         const run = r.run;
         return {

@@ -4,6 +4,7 @@ import { bool, num, obj, optional, str } from '../../protocol/schema.js';
 import { RpcError } from '../../protocol/error-codes.js';
 import { assistantIdentity } from '../control-ui-bootstrap.js';
 import { defineMethod, type MethodDef } from '../registry.js';
+import { callerOwner } from '../owner.js';
 import type { MethodServices, SessionReader } from '../context.js';
 import { readHistoryPage } from '../history.js';
 import { responseLimits } from '../paging.js';
@@ -28,11 +29,11 @@ export function chatStartupMethods(s: MethodServices, store: SessionReader): Met
         sessionKey: str({ min: 1, max: 500 }), agentId: optional(str({ max: 64 })), limit: optional(num({ int: true, min: 1, max: 1000 })), maxBytes: optional(num({ int: true, min: 1024 })),
         offset: optional(num({ int: true, min: 0 })), maxChars: optional(num({ int: true, min: 1, max: 500_000 })),
       }),
-      handle: (_ctx, p) => {
-        const row = store.getSession(p.sessionKey);
+      handle: (ctx, p) => {
+        const row = store.getSession(callerOwner(ctx), p.sessionKey);
         const agentId = row?.agentId ?? agentOfKey(p.sessionKey) ?? p.agentId;
         // The same bounded page as chat.history: an oversized message is cut with a marker, never dropped.
-        const page = row ? readHistoryPage(store, row.key, { ...p, limit: p.limit ?? STARTUP_LIMIT }, limits) : { messages: [], offset: p.offset ?? 0, hasMore: false, totalMessages: 0 };
+        const page = row ? readHistoryPage(store, row.owner, row.key, { ...p, limit: p.limit ?? STARTUP_LIMIT }, limits) : { messages: [], offset: p.offset ?? 0, hasMore: false, totalMessages: 0 };
         return {
           sessionKey: p.sessionKey, sessionId: row?.sessionId ?? null, ...page, pendingInputs: { items: [], total: 0 },
           defaults: { ...modelOf(agentId), contextTokens: null },

@@ -2,11 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import { any, bool, num, obj, optional, str } from '../../protocol/schema.js';
 import { RpcError } from '../../protocol/error-codes.js';
-import { principalId } from '../../auth/decision.js';
 import { defineMethod, type CallContext, type MethodDef } from '../registry.js';
 import type { RunService, SessionReader } from '../context.js';
 import { readHistoryPage } from '../history.js';
 import type { ResponseLimits } from '../paging.js';
+import { callerOwner, readOwner } from '../owner.js';
 
 /** Longest run a caller may ask for (`timeout`/`timeoutMs`): one day. */
 export const MAX_RUN_TIMEOUT_MS = 86_400_000;
@@ -41,22 +41,22 @@ export function chatMethods(runs: RunService, sessions: SessionReader, limits: R
       params: obj({
         sessionKey: str({ min: 1, max: 500 }), limit: optional(num({ int: true, min: 1, max: 1000 })),
         maxBytes: optional(num({ int: true, min: 1024 })), offset: optional(num({ int: true, min: 0 })), maxChars: optional(num({ int: true, min: 1, max: 500_000 })),
+        owner: optional(str({ min: 1, max: 400 })),
       }),
-      handle: (_ctx, p) => {
-        const s = sessions.getSession(p.sessionKey);
-        if (!s) return { sessionKey: p.sessionKey, sessionId: null, messages: [], offset: p.offset ?? 0, hasMore: false, totalMessages: 0 };
-        return { sessionKey: s.key, sessionId: s.sessionId, actingFor: s.actingFor, ...readHistoryPage(sessions, s.key, p, limits) };
+      handle: (ctx, p) => {
+        const owner = readOwner(ctx, p.owner);
+        const s = sessions.getSession(owner, p.sessionKey);
+        if (!s) return { sessionKey: p.sessionKey, sessionId: null, owner, messages: [], offset: p.offset ?? 0, hasMore: false, totalMessages: 0 };
+        return { sessionKey: s.key, sessionId: s.sessionId, owner: s.owner, actingFor: s.actingFor, ...readHistoryPage(sessions, owner, s.key, p, limits) };
       },
     }),
     defineMethod({
       name: 'chat.abort',
       params: obj({ sessionKey: str({ min: 1, max: 500 }), runId: optional(str({ min: 1, max: 200 })) }),
       handle: (ctx, p) => {
-        const s = sessions.getSession(p.sessionKey);
-        if (s && ctx.principal.kind === 'trusted-proxy' && s.actingFor !== principalId(ctx.principal) && !ctx.scopes.includes('operator.admin')) {
-          throw new RpcError('FORBIDDEN', `session ${p.sessionKey} belongs to ${s.actingFor}`, { details: { code: 'TOOL_DENIED' } });
-        }
-        const aborted = runs.abort(p.sessionKey, p.runId);
+        // Only the caller's own runs: a session key names the caller's own session.
+        if (!sessions.getSession(callerOwner(ctx), p.sessionKey)) throw new RpcError('INVALID_REQUEST', `no session ${p.sessionKey}`, { details: { code: 'NOT_FOUND' } });
+        const aborted = runs.abort(ctx, p.sessionKey, p.runId);
         return { ok: true, aborted: aborted > 0, count: aborted };
       },
     }),

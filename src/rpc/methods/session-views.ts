@@ -7,6 +7,7 @@
 // subscriber already receives everything these subscriptions ask for.
 import { any, bool, obj, optional, record, str } from '../../protocol/schema.js';
 import { defineMethod, type CallContext, type MethodDef } from '../registry.js';
+import { callerOwner } from '../owner.js';
 import type { SessionReader } from '../context.js';
 import { toWireSession } from './sessions.js';
 
@@ -45,8 +46,8 @@ export function sessionViewMethods(deps: SessionViewDeps): MethodDef[] {
     defineMethod({
       name: 'sessions.describe',
       params: obj({ key: sessionKey, agentId }),
-      handle: (_ctx, p) => {
-        const s = store.getSession(p.key);
+      handle: (ctx, p) => {
+        const s = store.getSession(callerOwner(ctx), p.key);
         return { session: s ? toWireSession(s) : null };
       },
     }),

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { arr, bool, num, obj, optional, str } from '../../protocol/schema.js';
 import { RpcError } from '../../protocol/error-codes.js';
 import { principalId } from '../../auth/decision.js';
+import { callerOwner, readOwner, seesEveryOwner } from '../owner.js';
 import { defineMethod, type MethodDef } from '../registry.js';
 import type { MethodServices, RunService, SessionReader } from '../context.js';
 import type { SessionRow } from '../../store/types.js';
@@ -28,13 +29,15 @@ export const sessionsListParams = obj({
   messageLimit: optional(num({ int: true, min: 0, max: 100 })),
   offset: optional(num({ int: true, min: 0 })),
   maxBytes: optional(num({ int: true, min: 1024 })),
+  /** operator.admin only: one owner's sessions (default: every owner's). */
+  owner: optional(str({ min: 1, max: 400 })),
 });
 
 const KEY_SHAPE = /^agent:([a-z0-9][a-z0-9_-]*):main$/;
 
 export function toWireSession(s: SessionRow): Record<string, unknown> {
   return {
-    key: s.key, kind: 'direct', label: s.label ?? undefined, displayName: s.label ?? s.key, updatedAt: s.updatedAt,
+    key: s.key, owner: s.owner, kind: 'direct', label: s.label ?? undefined, displayName: s.label ?? s.key, updatedAt: s.updatedAt,
     sessionId: s.sessionId, model: s.model ?? undefined, modelProvider: s.model?.includes('/') ? s.model.split('/')[0] : s.model ?? undefined,
     agentId: s.agentId, sessionKind: s.kind, spawnedBy: s.spawnedBy ?? undefined, spawnedByRun: s.spawnedByRun ?? undefined,
     actingFor: s.actingFor, depth: s.depth, status: s.status, lastRunId: s.lastRunId ?? undefined, createdAt: s.createdAt,
@@ -49,7 +52,10 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
       name: 'sessions.list',
       params: sessionsListParams,
       handle: (ctx, p) => {
+        // Everyone sees their own sessions; operator.admin sees every owner's (or the one it names).
+        const owner = p.owner !== undefined ? readOwner(ctx, p.owner) : seesEveryOwner(ctx) ? undefined : callerOwner(ctx);
         const matching = store.listSessions({
+          ...(owner !== undefined ? { owner } : {}),
           ...(p.agentId ? { agentId: p.agentId } : {}), ...(p.spawnedBy ? { spawnedBy: p.spawnedBy } : {}),
           ...(p.label ? { label: p.label } : {}), ...(p.search ? { search: p.search } : {}),
           ...(p.activeMinutes ? { activeSince: Date.now() - p.activeMinutes * 60_000 } : {}), limit: Infinity,
@@ -66,14 +72,18 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
     }),
     defineMethod({
       name: 'sessions.resolve',
-      params: obj({ key: optional(str({ min: 1, max: 500 })), label: optional(str({ min: 1, max: 200 })), sessionId: optional(str({ min: 1, max: 200 })), agentId: optional(str()), spawnedBy: optional(str()) }),
-      handle: (_ctx, p) => {
+      params: obj({ key: optional(str({ min: 1, max: 500 })), label: optional(str({ min: 1, max: 200 })), sessionId: optional(str({ min: 1, max: 200 })), agentId: optional(str()), spawnedBy: optional(str()), owner: optional(str({ min: 1, max: 400 })) }),
+      handle: (ctx, p) => {
+        const owner = readOwner(ctx, p.owner);
         let found: SessionRow | undefined;
-        if (p.key) found = store.getSession(p.key);
-        else if (p.sessionId) found = store.getSessionById(p.sessionId);
-        else if (p.label) found = store.findSessionByLabel(p.label, p.agentId, p.spawnedBy);
+        if (p.key) found = store.getSession(owner, p.key);
+        else if (p.sessionId) {
+          // Session ids are unique across owners; another owner's id resolves only for operator.admin.
+          found = store.getSessionById(p.sessionId);
+          if (found && found.owner !== owner && !seesEveryOwner(ctx)) found = undefined;
+        } else if (p.label) found = store.findSessionByLabel(owner, p.label, p.agentId, p.spawnedBy);
         else throw new RpcError('INVALID_REQUEST', 'sessions.resolve needs key, sessionId or label', { details: { code: 'INVALID_PARAMS' } });
-        if (found) return { ok: true, key: found.key };
+        if (found) return { ok: true, key: found.key, owner: found.owner };
         const main = p.key ? KEY_SHAPE.exec(p.key) : null;
         if (main && agentIds.has(main[1]!)) return { ok: true, key: p.key };
         throw new RpcError('INVALID_REQUEST', `no session matches ${JSON.stringify(p.key ?? p.sessionId ?? p.label)}`, { details: { code: 'NOT_FOUND' } });
@@ -94,9 +104,10 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
         if (first) {
           checkMessageLength(first, s.facts.config.gateway.limits.maxMessageChars, p.message !== undefined ? 'message' : 'task');
           const r = sendToSession(runs, ctx, key, { message: first, idempotencyKey: randomUUID() });
-          return { ok: true, key, sessionId: store.getSession(key)?.sessionId, runStarted: true, runId: r.runId };
+          return { ok: true, key, sessionId: store.getSession(callerOwner(ctx), key)?.sessionId, runStarted: true, runId: r.runId };
         }
-        const row = store.ensureSession({ key, sessionId: randomUUID(), agentId, kind: key.endsWith(':main') ? 'main' : 'channel', label: p.label ?? null, spawnedBy: null, spawnedByRun: null, actingFor: principalId(ctx.principal), depth: 0, model: p.model ?? null });
+        if (key.includes(':subagent:')) throw new RpcError('INVALID_REQUEST', 'subagent sessions are created by the sessions_spawn tool', { details: { code: 'INVALID_PARAMS' } });
+        const row = store.ensureSession({ owner: callerOwner(ctx), key, sessionId: randomUUID(), agentId, kind: key.endsWith(':main') ? 'main' : 'channel', label: p.label ?? null, spawnedBy: null, spawnedByRun: null, actingFor: principalId(ctx.principal), depth: 0, model: p.model ?? null });
         return { ok: true, key, sessionId: row.sessionId, runStarted: false };
       },
     }),
@@ -108,9 +119,10 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
     defineMethod({
       name: 'sessions.delete',
       params: obj({ key: str({ min: 1, max: 500 }) }),
-      handle: (_ctx, p) => {
-        runs.abort(p.key);
-        return { ok: true, deleted: store.deleteSession(p.key) };
+      handle: (ctx, p) => {
+        // Only the caller's own session: the key names it within the caller's owner.
+        runs.abort(ctx, p.key);
+        return { ok: true, deleted: store.deleteSession(callerOwner(ctx), p.key) };
       },
     }),
   ];

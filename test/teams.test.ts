@@ -1,0 +1,184 @@
+// A team behind one trusted proxy: each person's sessions, runs and transcripts are their own;
+// an admin sees every owner's; a run answers the message it was accepted with, never one added
+// later; idempotency keys are per person.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connectWs, GatewayRequestError, type GatewayClient } from '../src/client/ws.js';
+import { bootGateway, SEED_GATEWAY, type TestGateway } from './fixtures/gateway.fixture.js';
+import { startFakeOpenAi, type FakeOpenAi } from './fixtures/fake-openai.fixture.js';
+
+const ALICE = 'alice@example.com';
+const BOB = 'bob@example.com';
+const CAROL = 'carol@example.com'; // an admin
+const owner = (email: string) => `trusted-proxy:${email}`;
+
+const AGENTS = {
+  list: [
+    { id: 'manager', default: true, tools: { allow: ['sessions_spawn', 'sessions_list'] }, subagents: { allowAgents: ['worker'] } },
+    { id: 'worker', tools: { allow: ['sessions_list'] } },
+    { id: 'assistant', model: 'local/fake' },
+  ],
+};
+
+interface SessionWire { key: string; owner: string; sessionId: string; agentId: string; spawnedBy?: string; actingFor: string; status: string }
+interface HistoryWire { sessionId: string | null; owner: string; messages: { role: string; sender?: string; content: { text: string }[] }[] }
+type Final = { status: string; result: { payloads: { text: string }[] } };
+
+const refusal = (code: string, detail: string) => (e: unknown) =>
+  e instanceof GatewayRequestError && e.code === code && (e.details as { code?: string } | undefined)?.code === detail;
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('teams: every person\'s sessions are their own', () => {
+  let gw: TestGateway;
+  let fake: FakeOpenAi;
+  const clients: GatewayClient[] = [];
+  const as = async (email: string): Promise<GatewayClient> => {
+    const { client } = await connectWs({ url: gw.url, headers: { 'x-authentik-email': email } });
+    clients.push(client);
+    return client;
+  };
+  let alice: GatewayClient;
+  let bob: GatewayClient;
+  let carol: GatewayClient;
+
+  before(async () => {
+    fake = await startFakeOpenAi('sk-team-fake-key');
+    gw = await bootGateway({
+      gateway: {
+        ...SEED_GATEWAY, port: 0,
+        auth: { ...SEED_GATEWAY.auth, trustedProxy: { ...SEED_GATEWAY.auth.trustedProxy, allowUsers: [ALICE, BOB, CAROL] }, identityScopes: { [CAROL]: ['operator.admin'] } },
+      },
+      models: { providers: { local: { baseUrl: fake.baseUrl, apiKeyEnv: 'TEAM_FAKE_KEY' } } },
+      agents: AGENTS,
+    }, { env: { TEAM_FAKE_KEY: 'sk-team-fake-key' } });
+    [alice, bob, carol] = [await as(ALICE), await as(BOB), await as(CAROL)];
+  });
+  after(async () => { for (const c of clients) c.close(); await gw.stop(); await fake.close(); });
+
+  it('an agent call without a key lands in each person\'s own main session; neither lists or reads the other\'s', async () => {
+    const [a, b] = await Promise.all([
+      alice.request<Final>('agent', { message: 'alice here', idempotencyKey: 'own-a' }, { expectFinal: true, timeoutMs: 10_000 }),
+      bob.request<Final>('agent', { message: 'bob here', idempotencyKey: 'own-b' }, { expectFinal: true, timeoutMs: 10_000 }),
+    ]);
+    assert.equal(a.result.payloads[0]!.text, 'echo: alice here');
+    assert.equal(b.result.payloads[0]!.text, 'echo: bob here');
+
+    const mine = (await alice.request<{ sessions: SessionWire[] }>('sessions.list', {})).sessions;
+    assert.deepEqual(mine.map((s) => [s.key, s.owner]), [['agent:manager:main', owner(ALICE)]]);
+    const theirs = (await bob.request<{ sessions: SessionWire[] }>('sessions.list', {})).sessions;
+    assert.deepEqual(theirs.map((s) => [s.key, s.owner]), [['agent:manager:main', owner(BOB)]]);
+    assert.notEqual(mine[0]!.sessionId, theirs[0]!.sessionId);
+
+    const hA = await alice.request<HistoryWire>('chat.history', { sessionKey: 'agent:manager:main' });
+    assert.deepEqual(hA.messages.map((m) => [m.role, m.sender, m.content[0]!.text]), [['user', owner(ALICE), 'alice here'], ['assistant', 'agent:manager', 'echo: alice here']]);
+
+    await assert.rejects(bob.request('chat.history', { sessionKey: 'agent:manager:main', owner: owner(ALICE) }), refusal('FORBIDDEN', 'NOT_OWNER'));
+    await assert.rejects(bob.request('sessions.list', { owner: owner(ALICE) }), refusal('FORBIDDEN', 'NOT_OWNER'));
+    await assert.rejects(bob.request('sessions.resolve', { sessionId: mine[0]!.sessionId }), refusal('INVALID_REQUEST', 'NOT_FOUND'));
+  });
+
+  it('an admin sees both people\'s sessions with their owners, and reads either transcript', async () => {
+    const all = (await carol.request<{ sessions: SessionWire[] }>('sessions.list', {})).sessions;
+    const owners = all.filter((s) => s.key === 'agent:manager:main').map((s) => s.owner).sort();
+    assert.deepEqual(owners, [owner(ALICE), owner(BOB)]);
+    const h = await carol.request<HistoryWire>('chat.history', { sessionKey: 'agent:manager:main', owner: owner(BOB) });
+    assert.equal(h.owner, owner(BOB));
+    assert.equal(h.messages[0]!.content[0]!.text, 'bob here');
+    const resolved = await carol.request<{ key: string; owner: string }>('sessions.resolve', { sessionId: all.find((s) => s.owner === owner(ALICE))!.sessionId });
+    assert.equal(resolved.owner, owner(ALICE));
+  });
+
+  it('neither can write into, abort or delete the other\'s sessions and runs', async () => {
+    // Alice's run hangs in the model; Bob addresses the same key and run id and reaches only his own.
+    const hang = alice.request('agent', { agentId: 'assistant', message: 'hang', idempotencyKey: 'busy-1' }, { expectFinal: true, timeoutMs: 20_000 });
+    await waitFor('the model to hold Alice\'s run', () => fake.hanging === 1);
+    await assert.rejects(bob.request('chat.abort', { sessionKey: 'agent:assistant:main', runId: 'busy-1' }), refusal('INVALID_REQUEST', 'NOT_FOUND'));
+    const del = await bob.request<{ deleted: boolean }>('sessions.delete', { key: 'agent:assistant:main' });
+    assert.equal(del.deleted, false);
+    assert.equal(fake.hanging, 1, 'Alice\'s run still runs');
+    const spawned = (await alice.request<{ sessions: SessionWire[] }>('sessions.list', { agentId: 'assistant' })).sessions;
+    assert.equal(spawned[0]!.status, 'running');
+    // Bob's own run with the same id is his, in his own session.
+    const bobs = await bob.request<Final>('agent', { agentId: 'manager', message: 'mine', idempotencyKey: 'busy-1' }, { expectFinal: true, timeoutMs: 10_000 });
+    assert.equal(bobs.result.payloads[0]!.text, 'echo: mine');
+    // Bob cannot start runs in Alice's subagent sessions by naming their key.
+    await assert.rejects(bob.request('chat.send', { sessionKey: 'agent:worker:subagent:00000000-0000-4000-8000-000000000000', message: 'x', idempotencyKey: 'sub-x' }), refusal('INVALID_REQUEST', 'NOT_FOUND'));
+
+    const aborted = await alice.request<{ aborted: boolean }>('chat.abort', { sessionKey: 'agent:assistant:main', runId: 'busy-1' });
+    assert.equal(aborted.aborted, true);
+    await assert.rejects(hang);
+  });
+
+  it('subagents spawned by a person\'s run are that person\'s', async () => {
+    const r = await alice.request<Final>('agent', { agentId: 'manager', message: '/tool sessions_spawn {"agentId":"worker","task":"hi"}', idempotencyKey: 'spawn-a' }, { expectFinal: true, timeoutMs: 10_000 });
+    assert.equal(r.result.payloads[0]!.text, 'sessions_spawn ok');
+    const kids = (await alice.request<{ sessions: SessionWire[] }>('sessions.list', { spawnedBy: 'agent:manager:main' })).sessions;
+    assert.equal(kids.length, 1);
+    assert.equal(kids[0]!.owner, owner(ALICE));
+    assert.equal(kids[0]!.actingFor, owner(ALICE));
+    assert.deepEqual((await bob.request<{ sessions: SessionWire[] }>('sessions.list', { spawnedBy: 'agent:manager:main' })).sessions, []);
+    const h = await waitFor('the worker to answer', async () => {
+      const x = await alice.request<HistoryWire>('chat.history', { sessionKey: kids[0]!.key });
+      return x.messages.some((m) => m.role === 'assistant') ? x : undefined;
+    });
+    assert.equal(h.messages[0]!.sender, 'agent:manager', 'the task was written by the delegating agent');
+  });
+
+  it('a queued run answers its own message, not one added to the session after it', async () => {
+    const hang = alice.request('agent', { agentId: 'assistant', message: 'hang', idempotencyKey: 'q-hang' }, { expectFinal: true, timeoutMs: 20_000 });
+    await waitFor('the model to hold the first run', () => fake.hanging === 1);
+    const queued = alice.request<{ status: string }>('chat.send', { sessionKey: 'agent:assistant:main', message: 'my own question', idempotencyKey: 'q-mine' });
+    assert.equal((await queued).status, 'started');
+    // Added while Alice's run waits in the queue (by Alice elsewhere; Bob cannot reach the session at all).
+    await alice.request('chat.send', { sessionKey: 'agent:assistant:main', message: 'appended later', idempotencyKey: 'q-later' });
+    await bob.request('chat.send', { sessionKey: 'agent:assistant:main', message: 'bob appended', idempotencyKey: 'q-mine' });
+    const before = fake.requests.length;
+    await alice.request('chat.abort', { sessionKey: 'agent:assistant:main', runId: 'q-hang' });
+    await assert.rejects(hang);
+    const waited = await alice.request<{ status: string; reply: string }>('agent.wait', { runId: 'q-mine', timeoutMs: 10_000 });
+    assert.deepEqual([waited.status, waited.reply], ['ok', 'model says: my own question']);
+    const later = await alice.request<{ status: string; reply: string }>('agent.wait', { runId: 'q-later', timeoutMs: 10_000 });
+    assert.equal(later.reply, 'model says: appended later');
+    const inputs = fake.requests.slice(before).map((r) => (r.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').map((m) => m.content));
+    const mineInput = inputs.find((u) => u.at(-1) === 'my own question')!;
+    assert.ok(!mineInput.includes('appended later') && !mineInput.includes('bob appended'), JSON.stringify(mineInput));
+    const alices = inputs.filter((u) => u.includes('my own question') || u.includes('appended later'));
+    assert.ok(alices.length >= 2 && alices.every((u) => !u.includes('bob appended')), 'Bob\'s message never reached Alice\'s runs');
+  });
+
+  it('idempotency keys are per person: the same key from two people is two runs; reused with other params it is refused', async () => {
+    const [a, b] = await Promise.all([
+      alice.request<Final>('agent', { message: 'hello from alice', idempotencyKey: 'hello-1' }, { expectFinal: true, timeoutMs: 10_000 }),
+      bob.request<Final>('agent', { message: 'hello from bob', idempotencyKey: 'hello-1' }, { expectFinal: true, timeoutMs: 10_000 }),
+    ]);
+    assert.equal(a.result.payloads[0]!.text, 'echo: hello from alice');
+    assert.equal(b.result.payloads[0]!.text, 'echo: hello from bob');
+    const again = await alice.request<Final>('agent', { message: 'hello from alice', idempotencyKey: 'hello-1' }, { expectFinal: true, timeoutMs: 10_000 });
+    assert.equal(again.result.payloads[0]!.text, 'echo: hello from alice', 'a true resend gets the same run');
+    await assert.rejects(alice.request('agent', { message: 'something else', idempotencyKey: 'hello-1' }, { expectFinal: true }), refusal('INVALID_REQUEST', 'IDEMPOTENCY_CONFLICT'));
+    await assert.rejects(alice.request('chat.send', { sessionKey: 'agent:worker:main', message: 'hello from alice', idempotencyKey: 'hello-1' }), refusal('INVALID_REQUEST', 'IDEMPOTENCY_CONFLICT'));
+    const hist = await alice.request<HistoryWire>('chat.history', { sessionKey: 'agent:manager:main' });
+    assert.equal(hist.messages.filter((m) => m.content[0]?.text === 'something else').length, 0, 'the refused message was not stored');
+  });
+
+  it('events about a person\'s runs reach only that person', async () => {
+    const seen: Record<string, string[]> = { alice: [], bob: [] };
+    const onA = (p: unknown) => { seen.alice!.push((p as { runId: string }).runId); };
+    const onB = (p: unknown) => { seen.bob!.push((p as { runId: string }).runId); };
+    alice.on('chat', onA);
+    bob.on('chat', onB);
+    await alice.request('agent', { message: 'private', idempotencyKey: 'ev-a' }, { expectFinal: true, timeoutMs: 10_000 });
+    await bob.request('agent', { message: 'also private', idempotencyKey: 'ev-b' }, { expectFinal: true, timeoutMs: 10_000 });
+    assert.ok(seen.alice!.includes('ev-a') && !seen.alice!.includes('ev-b'));
+    assert.ok(seen.bob!.includes('ev-b') && !seen.bob!.includes('ev-a'));
+  });
+});
