@@ -30,6 +30,7 @@ import {
   formatClientIp, modelDecide, modelIngress, modelLocal, ModelLimiter, trustedRanges,
   type LimiterSpec, type ModelConfig, type ModelIngress, type ModelOutcome, type ModelRequest,
 } from './model/auth-model.js';
+import { utf8AsHeader } from './model/identity-model.js';
 import { formatAddr, inRange, parseAddr, parseRange, sameAddr, v4Addr, isV4, type Addr } from './model/ip-model.js';
 
 // ── run parameters ─────────────────────────────────────────────────────────────────────────
@@ -169,8 +170,10 @@ const trustedEntry: fc.Arbitrary<string> = fc.oneof(
 
 const USERS = ['me@example.com', 'Me@Example.COM', 'alice', 'ALICE', 'Alice', 'bob@example.com', 'bob@Example.com', 'bob@sub.example.com',
   'bob@evilexample.com', 'bob@example.com.evil', '@example.com', 'a@b@example.com', 'example.com', 'openclaw-internal@local',
-  'admin@corp.example', 'carol@CORP.EXAMPLE', 'älice@example.com', 'ÄLICE@EXAMPLE.COM', 'Ñoño', '用户@例子.测试', 'me@example.com.'];
-const ALLOW_ENTRIES = ['me@example.com', 'Me@Example.com', 'alice', 'openclaw-internal@local', '*@example.com', '*@Corp.Example', 'älice@example.com', '用户@例子.测试', 'Ñoño'];
+  'admin@corp.example', 'carol@CORP.EXAMPLE', 'älice@example.com', 'ÄLICE@EXAMPLE.COM', 'Ñoño', '用户@例子.测试', 'me@example.com.',
+  // UTF-8 bytes as authentik and oauth2-proxy send them (Node shows one char per byte), in NFC and NFD, any case
+  ...['jürgen@example.com', 'JÜRGEN@EXAMPLE.COM', 'ju\u0308rgen@example.com', 'älice@example.com', 'straße', 'STRASSE', 'Ñoño', '用户@例子.测试', 'ﬁona'].map(utf8AsHeader)];
+const ALLOW_ENTRIES = ['me@example.com', 'Me@Example.com', 'alice', 'openclaw-internal@local', '*@example.com', '*@Corp.Example', 'älice@example.com', '用户@例子.测试', 'Ñoño', 'jürgen@example.com', 'Straße', 'FIona'];
 const PADS = [' ', '\t', '\u00a0', '\u3000', '\u2028', '\r', '\n', '\u2003'];
 const CONTROLS = ['\u0000', '\u0001', '\u001b', '\u007f', '\n', '\r', '\u000b', '\u001f'];
 
@@ -745,11 +748,14 @@ describe('auth properties over real sockets: a trusted-proxy gateway agrees with
 describe('auth properties: former disagreements between src/ and docs/auth.md', () => {
   it('an identity value containing a C1 control character (U+0080..U+009F) is refused as trusted_proxy_user_invalid', () => {
     const cfg: ModelConfig = { mode: 'trusted-proxy', trustedProxies: ['127.0.0.1'], allowedOrigins: [], trustedProxy: { userHeader: 'x-authentik-email', requiredHeaders: [], allowUsers: [] } };
-    const shape = fc.tuple(fc.constantFrom('me@example.com', 'alice', 'admin@corp.example'), fc.integer({ min: 0x80, max: 0x9f }), fc.nat());
-    fc.assert(fc.property(shape, ([user, c1, at]) => {
+    const shape = fc.tuple(fc.constantFrom('me@example.com', 'alice', 'admin@corp.example'), fc.integer({ min: 0x80, max: 0x9f }), fc.nat(), fc.boolean());
+    fc.assert(fc.property(shape, ([user, c1, at, asUtf8]) => {
       const i = 1 + (at % (user.length - 1));
-      const value = user.slice(0, i) + String.fromCharCode(c1) + user.slice(i);
-      assertSameDecision(cfg, { peer: '127.0.0.1', headers: [['X-Authentik-Email', value]], clientId: 'cli', credentials: {} });
+      // as UTF-8 (C2 80..C2 9F) it decodes to the control character; as a lone byte it is not UTF-8 at all
+      const value = user.slice(0, i) + (asUtf8 ? utf8AsHeader(String.fromCharCode(c1)) : String.fromCharCode(c1)) + user.slice(i);
+      const req: ModelRequest = { peer: '127.0.0.1', headers: [['X-Authentik-Email', value]], clientId: 'cli', credentials: {} };
+      assertSameDecision(cfg, req);
+      assert.deepEqual(modelDecide(cfg, req).outcome, { allow: false, reason: asUtf8 ? 'trusted_proxy_user_invalid' : 'trusted_proxy_user_encoding' });
     }), run(200));
   });
 

@@ -1,12 +1,17 @@
 // Property tests of the edge's canonical forms (issue 12) against independent models in
 // test/model/: browser origins (canonical text and `*.` wildcards), forwarded hops
-// (X-Forwarded-For elements and RFC 7239 Forwarded for=), and identity header bytes. Seeds
+// (X-Forwarded-For elements and RFC 7239 Forwarded for=), and identity header bytes (UTF-8
+// decoding and name comparison after NFC and case folding). Seeds
 // and scale as in test/auth-properties.test.ts (CLAWGATE_PROPERTY_SEED, CLAWGATE_PROPERTY_SCALE).
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { canonicalOrigin, originParts, parseWildcardOrigin, wildcardMatches } from '../src/util/origin.js';
 import { forwardedHops, xffHops, type Hop } from '../src/util/forwarded.js';
+import { decodeHeaderText } from '../src/auth/identity.js';
+import { compileAllowUsers } from '../src/auth/strategies/trusted-proxy.js';
+import { modelDecodeIdentity, utf8AsHeader } from './model/identity-model.js';
+import { userAllowed } from './model/auth-model.js';
 import { modelCanonicalOrigin, modelWildcardMatches } from './model/origin-model.js';
 import { modelForwardedHops, modelXffHops, type ModelHop } from './model/forwarded-model.js';
 import { formatAddr, isV4, parseAddr, type Addr } from './model/ip-model.js';
@@ -133,5 +138,44 @@ describe('edge properties: forwarded hops', () => {
     const element = fc.array(pair, { maxLength: 3 }).map((ps) => ps.join(';'));
     const values = fc.array(fc.array(element, { minLength: 1, maxLength: 4 }).map((els) => els.join(', ')), { minLength: 1, maxLength: 2 });
     fc.assert(fc.property(values, (vs) => { sameHops(forwardedHops(vs), modelForwardedHops(vs)); tally.cases++; }), run(20_000));
+  }));
+});
+
+// ── identity bytes ─────────────────────────────────────────────────────────────────────────
+
+describe('edge properties: identity header bytes', () => {
+  const asHeader = (bytes: readonly number[]) => String.fromCharCode(...bytes);
+  const tricky = fc.constantFrom(
+    [0xc0, 0x80], [0xc1, 0xbf], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xed, 0x9f, 0xbf], [0xef, 0xbf, 0xbd], [0xf0, 0x8f, 0xbf, 0xbf],
+    [0xf4, 0x8f, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], [0xff], [0x80], [0xc3], [0xe2, 0x82], [0xc3, 0xbc], [0xfc],
+  );
+  const bytes = fc.oneof(
+    { arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }).map((s) => [...Buffer.from(s, 'utf8')]), weight: 4 },
+    { arbitrary: fc.array(fc.nat(255), { maxLength: 12 }), weight: 3 },
+    { arbitrary: fc.array(fc.oneof(tricky, fc.nat(127).map((b) => [b])), { maxLength: 6 }).map((xs) => xs.flat()), weight: 3 },
+  );
+
+  it('decodes exactly the valid UTF-8 byte strings, to the same text (20,000 cases)', counted('identity-bytes', () => {
+    fc.assert(fc.property(bytes, (bs) => {
+      const v = asHeader(bs);
+      assert.equal(decodeHeaderText(v), modelDecodeIdentity(v), JSON.stringify(bs));
+      tally.cases++;
+    }), run(20_000));
+  }));
+
+  it('allowUsers matches a UTF-8 name in any normalization form and case exactly as the model (10,000 cases)', counted('identity-names', () => {
+    const NAMES = ['jürgen@example.com', 'JÜRGEN@Example.com', 'ju\u0308rgen@example.com', 'straße', 'STRASSE', 'Straẞe', 'ﬁona', 'FIONA', 'ΣΊΣΥΦΟΣ', 'σίσυφος', 'Ñoño', 'ñoño', 'İstanbul', 'istanbul', 'Ǆemal', 'ǆemal', 'me@example.com', '*@EXAMPLE.com', '*@exámple.com'];
+    const spell = fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom('NFC', 'NFD', 'NFKC'), fc.constantFrom(0, 1, 2)).map(([n, f, c]) => {
+      const s = n.normalize(f as 'NFC');
+      return c === 1 ? s.toUpperCase() : c === 2 ? s.toLowerCase() : s;
+    });
+    fc.assert(fc.property(fc.array(spell, { minLength: 1, maxLength: 3 }), spell, (entries, name) => {
+      const user = name.replace(/^\*/, 'x');
+      const decoded = decodeHeaderText(utf8AsHeader(user))!;
+      assert.equal(decoded, user);
+      const nfc = decoded.normalize('NFC');
+      assert.equal(compileAllowUsers(entries)(nfc), userAllowed(entries, nfc), `${JSON.stringify(entries)} vs ${JSON.stringify(nfc)}`);
+      tally.cases++;
+    }), run(10_000));
   }));
 });

@@ -5,6 +5,7 @@
 import { SCOPES, type Scope } from '../protocol/scopes.js';
 import type { FrozenConfig } from '../config/load.js';
 import type { Principal } from './decision.js';
+import { foldName } from './identity.js';
 
 export const PROXY_USER_DEFAULT_SCOPES: readonly Scope[] = ['operator.read', 'operator.write'];
 
@@ -13,11 +14,12 @@ export type ScopeCeiling = (p: Principal) => readonly Scope[];
 export function createScopeCeiling(auth: FrozenConfig['gateway']['auth']): ScopeCeiling {
   // A Map, not an object lookup: user names such as "__proto__" or "constructor" come from
   // the proxy and must never reach Object.prototype.
-  const table = new Map<string, readonly Scope[]>(auth.mode === 'trusted-proxy' ? Object.entries(auth.identityScopes ?? {}) as [string, Scope[]][] : []);
+  // Keys and names meet after NFC and case folding, as allowUsers compares them.
+  const table = new Map<string, readonly Scope[]>(auth.mode === 'trusted-proxy' ? (Object.entries(auth.identityScopes ?? {}) as [string, Scope[]][]).map(([k, v]) => [k === '*' ? k : foldName(k), v]) : []);
   const fallback = table.get('*') ?? PROXY_USER_DEFAULT_SCOPES;
   return (p) => {
     switch (p.kind) {
-      case 'trusted-proxy': return table.get(p.user.toLowerCase()) ?? fallback;
+      case 'trusted-proxy': return table.get(foldName(p.user)) ?? fallback;
       case 'slack': return PROXY_USER_DEFAULT_SCOPES;
       default: return SCOPES;
     }

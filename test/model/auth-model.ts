@@ -4,6 +4,7 @@
 // Where the docs leave a detail open, the choice made here is marked "interpretation:".
 import { modelForwardedHops, modelXffHops, type ModelHop } from './forwarded-model.js';
 import { modelOriginGate } from './origin-model.js';
+import { modelDecodeIdentity, modelFold } from './identity-model.js';
 import { formatAddr, inAnyRange, isLoopback, isV4, parseAddr, parseRange, parseV6Bits, type Addr, type Range } from './ip-model.js';
 
 export type Mode = 'none' | 'token' | 'password' | 'trusted-proxy';
@@ -181,15 +182,15 @@ export function userValueInvalid(v: string): boolean {
   return open >= 0 && v.indexOf('}', open + 1) > open;
 }
 
-/** allowUsers: exact entries ignore case; `*@domain` needs a single @, a non-empty local part and exactly that domain. */
+/** allowUsers: exact entries match after NFC and case folding; `*@domain` needs a single @, a non-empty local part and exactly that domain. */
 export function userAllowed(allowUsers: readonly string[], user: string): boolean {
   if (allowUsers.length === 0) return true;
   return allowUsers.some((entry) => {
     if (entry.startsWith('*@')) {
       const parts = user.split('@');
-      return parts.length === 2 && parts[0] !== '' && lc(parts[1]!) === lc(entry.slice(2));
+      return parts.length === 2 && parts[0] !== '' && modelFold(parts[1]!) === modelFold(entry.slice(2));
     }
-    return lc(entry) === lc(user);
+    return modelFold(entry) === modelFold(user);
   });
 }
 
@@ -220,8 +221,10 @@ export function modelTrustedProxy(cfg: ModelConfig, ingress: ModelIngress, heade
   // 5. exactly one identity header
   const users = headers.filter(([n]) => lc(n) === userHeader).map(([, v]) => v);
   if (users.length > 1) return deny('trusted_proxy_header_duplicate');
-  // 6. a value, trimmed
-  const user = trimValue(users[0] ?? '');
+  // 6. the bytes as UTF-8 (refused when invalid), trimmed, NFC
+  const decoded = modelDecodeIdentity(users[0] ?? '');
+  if (decoded === null) return deny('trusted_proxy_user_encoding');
+  const user = trimValue(decoded).normalize('NFC');
   if (user === '') return deny('trusted_proxy_user_missing');
   // 7. a sane value
   if (userValueInvalid(user)) return deny('trusted_proxy_user_invalid');

@@ -7,6 +7,7 @@
 // is no fallback.
 import { secretEquals } from '../../util/secret.js';
 import type { AssertionVerdict } from '../assertion.js';
+import { decodeHeaderText, foldName } from '../identity.js';
 import { allow, deny, type AuthDecision, type AuthRequest, type AuthStrategy } from '../decision.js';
 
 export interface TrustedProxyConfig {
@@ -29,24 +30,24 @@ const canonical = (name: string): string => name.replace(/[._]/g, '-');
 
 /** Why a user header value is unusable, or null when it is fine. */
 export function invalidUserValue(v: string): boolean {
-  return v.length > MAX_USER_LENGTH || CONTROL.test(v) || PLACEHOLDER.test(v) || v.includes(',') || /\s/.test(v);
+  return [...v].length > MAX_USER_LENGTH || CONTROL.test(v) || PLACEHOLDER.test(v) || v.includes(',') || /\s/.test(v);
 }
 
 /** Whether two identity values name the same person (case-insensitive, as allowUsers compares). */
-const sameUser = (a: string, b: string): boolean => a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
+const sameUser = (a: string, b: string): boolean => foldName(a) === foldName(b);
 
-/** Compiles allowUsers into a predicate: exact (case-insensitive) names, or `*@domain`. */
+/** Compiles allowUsers into a predicate: exact names, or `*@domain`, compared after NFC and case folding. */
 export function compileAllowUsers(list: readonly string[]): (user: string) => boolean {
   if (list.length === 0) return () => true;
   const exact = new Set<string>();
   const domains: string[] = [];
   for (const u of list) {
-    const l = u.toLowerCase();
+    const l = foldName(u);
     if (l.startsWith('*@')) domains.push(l.slice(1));
     else exact.add(l);
   }
   return (user) => {
-    const l = user.toLowerCase();
+    const l = foldName(user);
     return exact.has(l) || (l.lastIndexOf('@') > 0 && domains.some((d) => l.endsWith(d) && l.indexOf('@') === l.length - d.length));
   };
 }
@@ -101,8 +102,11 @@ export function createTrustedProxyStrategy(cfg: TrustedProxyConfig): AuthStrateg
       }
 
       if (users.length > 1) return deny('trusted_proxy_header_duplicate', { header: userHeader });
-      if (cfg.assertion) return fromAssertion(ingress.assertion, users[0]?.trim() ?? '');
-      const user = users[0]?.trim() ?? '';
+      // UTF-8 bytes as the IdP sent them; NFC so one name has one spelling.
+      const text = decodeHeaderText(users[0] ?? '');
+      if (text === null) return deny('trusted_proxy_user_encoding');
+      if (cfg.assertion) return fromAssertion(ingress.assertion, text.trim());
+      const user = text.trim().normalize('NFC');
       if (user === '') return deny('trusted_proxy_user_missing');
       if (invalidUserValue(user)) return deny('trusted_proxy_user_invalid');
       if (!allowed(user)) return deny('trusted_proxy_user_not_allowed');
