@@ -11,6 +11,7 @@ import { connectWs, type GatewayClient } from '../src/client/ws.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { bootGateway, tempDir, type TestGateway } from './fixtures/gateway.fixture.js';
 import { spawnGateway, type GatewayProcess } from './fixtures/process.fixture.js';
+import { startFakeOpenAi, type FakeOpenAi } from './fixtures/fake-openai.fixture.js';
 
 const TOKEN = 'bounded-token-0123456789';
 const MIB = 1024 * 1024;
@@ -237,6 +238,38 @@ describe('bounded responses: default message limit', () => {
     }
     const list = await client.request<{ sessions: unknown[] }>('sessions.list', {});
     assert.equal(list.sessions.length, 0, 'nothing was started');
+    client.close();
+  });
+});
+
+describe('bounded responses: a model turn replays a bounded transcript', () => {
+  const stateDir = tempDir('clawgate-bounded-model-');
+  const configPath = join(stateDir, 'clawgate.json');
+  let fake: FakeOpenAi;
+  let gw: GatewayProcess | undefined;
+
+  before(async () => {
+    fake = await startFakeOpenAi('sk-test-fake-key');
+    writeFileSync(configPath, JSON.stringify({
+      gateway: { port: 0, auth: { mode: 'token', token: TOKEN } },
+      models: { providers: { local: { baseUrl: fake.baseUrl, apiKeyEnv: 'TEST_OPENAI_KEY' } } },
+      agents: { list: [{ id: 'llm', default: true, model: 'local/test' }] },
+    }));
+    // 12 stored messages of 1,000,000 U+0001: 72 MB of JSON if a turn replayed them all.
+    seedTranscript(stateDir, 'agent:llm:main', Array.from({ length: 12 }, () => '\u0001'.repeat(1_000_000)));
+  });
+  after(async () => { await gw?.kill('SIGKILL'); await fake.close(); });
+
+  it('sends the model the newest messages within 8 MiB, and the run succeeds', async () => {
+    gw = await spawnGateway(['--config', configPath], { CLAWGATE_STATE_DIR: stateDir, TEST_OPENAI_KEY: 'sk-test-fake-key' }, 20_000);
+    const { client } = await connectWs({ url: gw.url, token: TOKEN });
+    const r = await client.request<{ status: string; result: { payloads: { text: string }[] } }>('agent', { message: 'hello', idempotencyKey: 'model-1' }, { expectFinal: true, timeoutMs: 60_000 });
+    assert.equal(r.status, 'ok');
+    assert.equal(r.result.payloads[0]!.text, 'model says: hello');
+    const sent = fake.requests.at(-1)!.messages as { role: string; content: string }[];
+    assert.equal(sent.at(-1)!.content, 'hello');
+    assert.ok(sent.length < 13, `${sent.length} messages replayed`);
+    assert.ok(Buffer.byteLength(JSON.stringify(sent)) <= 8 * MIB + 64 * 1024, `${Buffer.byteLength(JSON.stringify(sent))} bytes sent to the model`);
     client.close();
   });
 });
