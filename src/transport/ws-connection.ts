@@ -74,6 +74,7 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
     closing = true;
     clearTimeout(timer);
     outbound.release(); // its unwritten bytes are dropped with the socket
+    session?.close(); // no more work for a connection being dropped: no replies, no events
     ws.close(code, reason);
     // A peer that never answers the close handshake must not hold the socket open.
     setTimeout(() => ws.terminate(), 2_000).unref();
