@@ -2,8 +2,8 @@
 // process (`clawgate gateway run`, token auth, temp state dir) and drives a steady rate of
 // `health` / `sessions.list` calls spread over them for a bounded time; reports errors, p50/p99
 // latency and the gateway's RSS after warm-up and at the end, with PASS/MISS (docs/load.md).
-// A second phase opens `--stalled` connections that ask for big answers and stop reading, while
-// the held connections keep being driven: everyone reading is served and RSS stays bounded.
+// A last phase, on a fresh gateway, opens `--stalled` connections that ask for big answers and
+// stop reading while `--stalled-readers` others are driven: readers are served, RSS stays bounded.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -31,6 +31,7 @@ const { values: flags } = parseArgs({ options: {
   stalled: { type: 'string', default: '200' },
   'stalled-requests': { type: 'string', default: '100' },
   'stalled-seconds': { type: 'string', default: '15' },
+  'stalled-readers': { type: 'string', default: '300' },
 } });
 const num = (name: keyof typeof flags, min: number): number => {
   const v = Number(flags[name]);
@@ -45,6 +46,7 @@ const rampSeconds = num('ramp-seconds', 1);
 const stalledCount = Math.floor(num('stalled', 0));
 const stalledRequests = Math.floor(num('stalled-requests', 1));
 const stalledSeconds = num('stalled-seconds', 1);
+const stalledReaders = Math.floor(num('stalled-readers', 1));
 /** The RSS bound while connections stop reading (issue 9: 80 of them once took 3.2 GB). */
 const STALLED_RSS_LIMIT_MB = 300;
 
@@ -223,40 +225,58 @@ async function drive(clients: readonly LoadConn[], rate: number, ms: number): Pr
 }
 
 /**
- * Opens `--stalled` connections (from their own source address) that each ask for the full
- * presence list `--stalled-requests` times and never read, while the held connections keep
- * being driven at the target rate; samples the gateway's RSS throughout.
+ * The non-reading case, on a fresh gateway so its RSS is not the held connections': opens
+ * `--stalled-readers` reading connections and drives them at `--rps`; meanwhile opens
+ * `--stalled` connections (from their own source address) which, as each connects, ask for the
+ * full presence list `--stalled-requests` times and never read again. Samples the gateway's RSS
+ * throughout.
  */
-async function stalledPhase(url: string, readers: readonly LoadConn[], gw: Gateway, sources: number): Promise<{
-  opened: number; failed: number; dropped: number; drive: Phase; rssBefore: number; rssPeak: number; rssAfter: number;
+async function stalledPhase(sources: number): Promise<{
+  readers: number; opened: number; failed: number; dropped: number; readersClosed: number; drive: Phase; rssBefore: number; rssPeak: number; rssAfter: number;
 }> {
-  process.stderr.write(`load: ${stalledCount} connections stop reading for ${stalledSeconds} s while ${readers.length} keep reading\n`);
-  const rssBefore = rssMb(gw.proc.pid!);
-  let rssPeak = rssBefore;
-  const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssMb(gw.proc.pid!)); }, 100);
-  const droppedBefore = gw.slowConsumers();
+  const dir = mkdtempSync(join(tmpdir(), 'clawgate-load-stalled-'));
+  const gw = await startGateway(dir, stalledReaders + stalledCount + 100);
+  const url = `ws://127.0.0.1:${gw.port}`;
+  const readers: LoadConn[] = [];
   const stalled: LoadConn[] = [];
-  let failed = 0;
-  const driving = drive(readers, rps, stalledSeconds * 1000);
-  const localAddress = `127.0.0.${20 + sources}`;
-  let next = 0;
-  await Promise.all(Array.from({ length: RAMP_CONCURRENCY }, async () => {
-    while (next < stalledCount) {
-      next++;
-      try {
-        const c = await LoadConn.open(url, localAddress, 15_000);
-        stalled.push(c);
-        c.stall('system-presence', {}, stalledRequests);
-      } catch { failed++; }
-    }
-  }));
-  const result = await driving;
-  await sleep(2_000); // evicted sockets are cut 2 s after their close frame
-  clearInterval(sampler);
-  const rssAfter = rssMb(gw.proc.pid!);
-  rssPeak = Math.max(rssPeak, rssAfter);
-  for (const c of stalled) c.close();
-  return { opened: stalled.length, failed, dropped: gw.slowConsumers() - droppedBefore, drive: result, rssBefore, rssPeak, rssAfter };
+  let readersClosed = 0;
+  let measuring = false;
+  const openAll = async (n: number, localAddress: string, out: LoadConn[], onOpen: (c: LoadConn) => void = () => {}): Promise<number> => {
+    let next = 0;
+    let failed = 0;
+    await Promise.all(Array.from({ length: RAMP_CONCURRENCY }, async () => {
+      while (next < n) {
+        next++;
+        try { const c = await LoadConn.open(url, localAddress, 15_000); onOpen(c); out.push(c); } catch { failed++; }
+      }
+    }));
+    return failed;
+  };
+  try {
+    await openAll(stalledReaders, `127.0.0.${20 + sources}`, readers, (c) => c.on('close', () => { if (measuring) readersClosed++; }));
+    if (readers.length === 0) throw new Error('no reading connection for the stalled phase');
+    process.stderr.write(`load: fresh gateway: ${stalledCount} connections stop reading for ${stalledSeconds} s while ${readers.length} keep reading\n`);
+    await sleep(500);
+    const rssBefore = rssMb(gw.proc.pid!);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssMb(gw.proc.pid!)); }, 100);
+    measuring = true;
+    const driving = drive(readers, rps, stalledSeconds * 1000);
+    // Each stops reading as soon as it is connected, so the connections stall one after another.
+    const failed = await openAll(stalledCount, `127.0.0.${21 + sources}`, stalled, (c) => c.stall('system-presence', {}, stalledRequests));
+    const result = await driving;
+    measuring = false;
+    await sleep(1_000);
+    clearInterval(sampler);
+    const rssAfter = rssMb(gw.proc.pid!);
+    rssPeak = Math.max(rssPeak, rssAfter);
+    return { readers: readers.length, opened: stalled.length, failed, dropped: gw.slowConsumers(), readersClosed, drive: result, rssBefore, rssPeak, rssAfter };
+  } finally {
+    measuring = false;
+    await gw.stop();
+    for (const c of [...readers, ...stalled]) c.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
@@ -269,7 +289,7 @@ async function main(): Promise<void> {
   const sources = Math.max(1, Math.ceil(connections / CONNECTIONS_PER_SOURCE));
   const stateDir = mkdtempSync(join(tmpdir(), 'clawgate-load-'));
   process.stderr.write(`load: ${connections} connections from ${sources} source address(es), ${rps} rps, ${warmupSeconds} s warm-up + ${seconds} s measured\n`);
-  const gw = await startGateway(stateDir, connections + stalledCount + 100);
+  const gw = await startGateway(stateDir, connections + 100);
   const url = `ws://127.0.0.1:${gw.port}`;
   const clients: LoadConn[] = [];
   let connectFailures = 0;
@@ -332,10 +352,8 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const rssEnd = rssMb(gw.proc.pid!);
     rssPeak = Math.max(rssPeak, rssEnd);
-    const closesBefore = unexpectedCloses;
-    const stalled = stalledCount > 0 ? await stalledPhase(url, clients, gw, sources) : undefined;
-    const stalledCloses = unexpectedCloses - closesBefore;
     measuring = false;
+    const stalled = stalledCount > 0 ? await stalledPhase(sources) : undefined;
 
     const errors = connectFailures + notStarted + unexpectedCloses + run.timeouts + run.failed + (warm ? warm.timeouts + warm.failed : 0);
     const growth = (rssEnd - rssStart) / rssStart;
@@ -351,8 +369,8 @@ async function main(): Promise<void> {
       ['RSS growth after warm-up', `${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)} %`],
       ['gateway warn/error log lines', `${gw.warnings.length} (besides slow-consumer drops)`],
       ...(stalled ? [
-        ['stalled phase', `${stalled.opened} of ${stalledCount} connections stopped reading after ${stalledRequests} × system-presence each (${stalled.failed} failed to connect); ${stalled.dropped} dropped as slow consumers`] as [string, string],
-        ['  reading clients meanwhile', `${stalled.drive.sent} requests at ${rps} rps for ${stalledSeconds} s, ${stalled.drive.ok} ok, p50 / p99 / max ${pct(stalled.drive.latencies, 50).toFixed(2)} / ${pct(stalled.drive.latencies, 99).toFixed(2)} / ${(stalled.drive.latencies.at(-1) ?? NaN).toFixed(2)} ms, ${stalled.drive.timeouts} timeouts, ${stalled.drive.failed} failed, ${stalledCloses} closed`] as [string, string],
+        ['stalled phase (fresh gateway)', `${stalled.opened} of ${stalledCount} connections stopped reading after ${stalledRequests} × system-presence each (${stalled.failed} failed to connect); ${stalled.dropped} dropped as slow consumers`] as [string, string],
+        ['  reading clients meanwhile', `${stalled.readers} connections, ${stalled.drive.sent} requests at ${rps} rps for ${stalledSeconds} s, ${stalled.drive.ok} ok, p50 / p99 / max ${pct(stalled.drive.latencies, 50).toFixed(2)} / ${pct(stalled.drive.latencies, 99).toFixed(2)} / ${(stalled.drive.latencies.at(-1) ?? NaN).toFixed(2)} ms, ${stalled.drive.timeouts} timeouts, ${stalled.drive.failed} failed, ${stalled.readersClosed} closed`] as [string, string],
         ['  gateway RSS before / peak / after', `${stalled.rssBefore.toFixed(1)} / ${stalled.rssPeak.toFixed(1)} / ${stalled.rssAfter.toFixed(1)} MB (sampled every 100 ms)`] as [string, string],
       ] : []),
     ];
@@ -362,7 +380,7 @@ async function main(): Promise<void> {
       [errors === 0, 'zero errors'],
       [growth < 0.1, 'RSS growth < 10% after warm-up'],
       ...(stalled ? [
-        [stalled.drive.timeouts + stalled.drive.failed + stalledCloses === 0 && stalled.drive.ok > 0, `reading clients served while ${stalled.opened} connections stop reading`] as [boolean, string],
+        [stalled.drive.timeouts + stalled.drive.failed + stalled.readersClosed === 0 && stalled.drive.ok > 0, `reading clients served while ${stalled.opened} connections stop reading`] as [boolean, string],
         [stalled.rssPeak < STALLED_RSS_LIMIT_MB, `RSS < ${STALLED_RSS_LIMIT_MB} MB with ${stalled.opened} non-reading connections`] as [boolean, string],
       ] : []),
     ];

@@ -64,20 +64,22 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
   let closing = false;
   const outbound = deps.sendBudget.open(() => {
     log.warn('slow consumer dropped', { connId, remote: ingress.clientIp, reason: 'total send buffer limit', totalBytes: deps.sendBudget.totalBytes });
-    close(1008, 'slow consumer');
+    close(1008, 'slow consumer', { now: true });
   });
 
   setMaxPayload(ws, limits.maxPreAuthPayload);
 
-  const close = (code: number, reason: string) => {
+  const close = (code: number, reason: string, opts: { now?: boolean } = {}) => {
     if (closing) return;
     closing = true;
     clearTimeout(timer);
     outbound.release(); // its unwritten bytes are dropped with the socket
     session?.close(); // no more work for a connection being dropped: no replies, no events
     ws.close(code, reason);
-    // A peer that never answers the close handshake must not hold the socket open.
-    setTimeout(() => ws.terminate(), 2_000).unref();
+    // A slow consumer's close frame waits behind megabytes it is not reading: cut the socket
+    // now so that memory is freed at once. Any other peer gets 2 s to answer the close.
+    if (opts.now) ws.terminate();
+    else setTimeout(() => ws.terminate(), 2_000).unref();
   };
 
   const written = () => outbound.written();
@@ -86,7 +88,7 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
     if (!outbound.admit(Buffer.byteLength(text))) {
       if (closing) return; // evicted to keep the total in bounds (logged by the eviction)
       log.warn('slow consumer dropped', { connId, remote: ingress.clientIp, bufferedBytes: outbound.pendingBytes, limit: limits.maxBufferedBytes });
-      close(1008, 'slow consumer');
+      close(1008, 'slow consumer', { now: true });
       return;
     }
     ws.send(text, written);
