@@ -1,7 +1,11 @@
 // The metrics facade: counters, gauges and histograms with fixed label names, backed by
 // prom-client and rendered in the Prometheus text exposition format, version 0.0.4. Code that
 // wants a metric asks a Registry for one; only this file imports prom-client.
-import { Counter as PromCounter, Gauge as PromGauge, Histogram as PromHistogram, Registry as PromRegistry } from 'prom-client';
+// One module each, not the package index (prom-client-lib.d.ts says why).
+import PromCounter from 'prom-client/lib/counter.js';
+import PromGauge from 'prom-client/lib/gauge.js';
+import PromHistogram from 'prom-client/lib/histogram.js';
+import PromRegistry from 'prom-client/lib/registry.js';
 
 export const PROMETHEUS_CONTENT_TYPE = PromRegistry.PROMETHEUS_CONTENT_TYPE;
 
@@ -84,7 +88,7 @@ export function createRegistry(): Registry {
       const labelNames = names(name, opts.labelNames);
       const check = strict(name, labelNames);
       const collect = opts.collect;
-      const g = new PromGauge({ name, help, labelNames, registers: [reg], ...(collect ? { collect(this: PromGauge) { this.set(collect()); } } : {}) });
+      const g = new PromGauge({ name, help, labelNames, registers: [reg], ...(collect ? { collect(this: InstanceType<typeof PromGauge>) { this.set(collect()); } } : {}) });
       for (const l of opts.initial ?? []) g.set(check(l), 0);
       return {
         set(value, labels) { g.set(check(labels), value); },
