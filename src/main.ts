@@ -211,7 +211,7 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
   const runs = createRunManager({ config, store, bus, dial, resolveModel, tools: BUILTIN_TOOLS, log });
   const methods: MethodDef[] = [
     ...systemMethods(services, {
-      sessions: { path: dbPath, count: (agentId) => store.countSessions(agentId), recent: (agentId, limit) => store.listSessions({ agentId, limit }), active: () => runs.activeCount },
+      sessions: { path: dbPath, count: (owner, agentId) => store.countSessions(agentId, owner), recent: (owner, agentId, limit) => store.listSessions({ ...(owner !== undefined ? { owner } : {}), agentId, limit }), active: () => runs.activeCount },
       channels: () => channels.health(),
     }),
     ...channelsMethods(() => channels.health()), ...logsMethods(logRing), ...modelsMethods(config), ...configMethods(config),

@@ -86,6 +86,17 @@ describe('teams: every person\'s sessions are their own', () => {
     await assert.rejects(bob.request('sessions.resolve', { sessionId: mine[0]!.sessionId }), refusal('INVALID_REQUEST', 'NOT_FOUND'));
   });
 
+  it('health and status count and name only the caller\'s own sessions (an admin\'s, everyone\'s)', async () => {
+    await alice.request('sessions.create', { key: 'agent:manager:project:alice-secret' });
+    const seen = async (c: GatewayClient) => JSON.stringify([await c.request('health', {}), await c.request('status', {})]);
+    assert.ok(!(await seen(bob)).includes('alice-secret'), 'Bob learns nothing of Alice\'s session names');
+    assert.ok((await seen(alice)).includes('alice-secret'));
+    assert.ok((await seen(carol)).includes('alice-secret'), 'an admin sees every owner\'s');
+    const total = async (c: GatewayClient) => (await c.request<{ sessions: { total: number } }>('health', {})).sessions.total;
+    assert.deepEqual([await total(alice), await total(bob)], [2, 1]);
+    await alice.request('sessions.delete', { key: 'agent:manager:project:alice-secret' });
+  });
+
   it('an admin sees both people\'s sessions with their owners, and reads either transcript', async () => {
     const all = (await carol.request<{ sessions: SessionWire[] }>('sessions.list', {})).sessions;
     const owners = all.filter((s) => s.key === 'agent:manager:main').map((s) => s.owner).sort();

@@ -140,10 +140,10 @@ export function openSqliteStore(path: string, now: () => number = Date.now, opts
       }
       return out.sort(newestFirst).slice(0, f.limit ?? 500);
     },
-    countSessions(agentId) {
-      if (agentId === undefined) return sessions.size;
+    countSessions(agentId, owner) {
+      if (agentId === undefined && owner === undefined) return sessions.size;
       let n = 0;
-      for (const r of sessions.values()) if (r.agentId === agentId) n++;
+      for (const r of sessions.values()) if ((agentId === undefined || r.agentId === agentId) && (owner === undefined || r.owner === owner)) n++;
       return n;
     },
     ensureSession(row) {

@@ -93,7 +93,8 @@ export interface Store {
   findSessionByLabel(owner: string, label: string, agentId?: string, spawnedBy?: string): SessionRow | undefined;
   listSessions(filter: SessionFilter): SessionRow[];
   /** All sessions, or one agent's. */
-  countSessions(agentId?: string): number;
+  /** Sessions of one agent and/or one owner (both optional). */
+  countSessions(agentId?: string, owner?: string): number;
   /** Creates the session if absent; returns the stored row either way. */
   ensureSession(row: NewSession): SessionRow;
   setSessionStatus(owner: string, key: string, status: SessionStatus, lastRunId?: string): void;

@@ -6,6 +6,7 @@ import { obj, optional, num, bool } from '../../protocol/schema.js';
 import { describePrincipal, principalId } from '../../auth/decision.js';
 import { hasScope } from '../../protocol/scopes.js';
 import { defineMethod, type MethodDef } from '../registry.js';
+import { callerOwner, seesEveryOwner } from '../owner.js';
 import type { MethodServices } from '../context.js';
 import type { SessionRow } from '../../store/types.js';
 import { healthChannels, type ChannelSource } from './channels.js';
@@ -13,8 +14,9 @@ import { healthChannels, type ChannelSource } from './channels.js';
 export interface StatusSources {
   readonly sessions: {
     readonly path: string;
-    count(agentId?: string): number;
-    recent(agentId: string, limit: number): SessionRow[];
+    /** Sessions of `owner` (undefined: every owner's, for operator.admin), of one agent or all. */
+    count(owner: string | undefined, agentId?: string): number;
+    recent(owner: string | undefined, agentId: string, limit: number): SessionRow[];
     active(): number;
   };
   readonly channels: ChannelSource;
@@ -36,10 +38,11 @@ export function systemMethods(s: MethodServices, src: StatusSources): MethodDef[
   const { facts } = s;
   const agents = () => facts.config.agents.list;
   const defaultAgentId = () => (agents().find((a) => a.default) ?? agents()[0])?.id ?? null;
-  const recentOf = (agentId: string, now: number) => src.sessions.recent(agentId, RECENT)
+  const recentOf = (owner: string | undefined, agentId: string, now: number) => src.sessions.recent(owner, agentId, RECENT)
     .map((r) => ({ key: r.key, updatedAt: r.updatedAt || null, age: r.updatedAt ? now - r.updatedAt : null }));
 
-  const health = (admin: boolean) => {
+  /** Counts and recent sessions are the caller's own; an admin's cover every owner (docs/auth.md, "Teams"). */
+  const health = (admin: boolean, owner: string | undefined) => {
     const t0 = performance.now();
     const now = Date.now();
     const def = defaultAgentId();
@@ -48,7 +51,7 @@ export function systemMethods(s: MethodServices, src: StatusSources): MethodDef[
     const perAgent = agents().map((a) => ({
       agentId: a.id, name: a.name ?? a.id, isDefault: a.id === def,
       heartbeat: { ...heartbeatOff, ackMaxChars: 300 },
-      sessions: { ...path, count: src.sessions.count(a.id), recent: recentOf(a.id, now) },
+      sessions: { ...path, count: src.sessions.count(owner, a.id), recent: recentOf(owner, a.id, now) },
     }));
     const main = perAgent.find((a) => a.isDefault) ?? perAgent[0];
     return {
@@ -62,7 +65,7 @@ export function systemMethods(s: MethodServices, src: StatusSources): MethodDef[
       heartbeatSeconds: 0,
       defaultAgentId: def,
       agents: perAgent,
-      sessions: { ...path, count: main?.sessions.count ?? 0, recent: main?.sessions.recent ?? [], total: src.sessions.count(), active: src.sessions.active() },
+      sessions: { ...path, count: main?.sessions.count ?? 0, recent: main?.sessions.recent ?? [], total: src.sessions.count(owner), active: src.sessions.active() },
       durationMs: Math.round((performance.now() - t0) * 1000) / 1000,
     };
   };
@@ -71,7 +74,7 @@ export function systemMethods(s: MethodServices, src: StatusSources): MethodDef[
     defineMethod({
       name: 'health',
       params: obj({ probe: optional(bool()) }, { passthrough: true }),
-      handle: (ctx) => health(hasScope(ctx.scopes, 'operator.admin')),
+      handle: (ctx) => health(hasScope(ctx.scopes, 'operator.admin'), seesEveryOwner(ctx) ? undefined : callerOwner(ctx)),
     }),
     defineMethod({
       name: 'status',
@@ -80,7 +83,8 @@ export function systemMethods(s: MethodServices, src: StatusSources): MethodDef[
         const cfg = facts.config;
         const admin = hasScope(ctx.scopes, 'operator.admin');
         const now = Date.now();
-        const h = health(admin);
+        const owner = seesEveryOwner(ctx) ? undefined : callerOwner(ctx);
+        const h = health(admin, owner);
         const byAgent = h.agents.map((a) => ({ agentId: a.agentId, ...(admin ? { path: src.sessions.path } : {}), count: a.sessions.count, recent: admin ? a.sessions.recent : [] }));
         return {
           // ── OpenClaw's StatusSummary ──
@@ -99,7 +103,7 @@ export function systemMethods(s: MethodServices, src: StatusSources): MethodDef[
           taskAudit: emptyTaskAudit(),
           sessions: {
             paths: admin ? [src.sessions.path] : [],
-            count: src.sessions.count(),
+            count: src.sessions.count(owner),
             defaults: { model: cfg.agents.defaults.model, contextTokens: null },
             recent: admin ? byAgent.flatMap((a) => a.recent.map((r) => ({ agentId: a.agentId, ...r }))).sort((x, y) => (y.updatedAt ?? 0) - (x.updatedAt ?? 0)).slice(0, RECENT) : [],
             byAgent,
