@@ -15,6 +15,7 @@ import { bootGateway, tempDir, type TestGateway } from './fixtures/gateway.fixtu
 import { documentedConfig, substitute } from './fixtures/proxies.fixture.js';
 import { refused } from './fixtures/refused.fixture.js';
 import { serveJwks, signAssertion, signingKey, type JwksServer, type SigningKey } from './fixtures/jwks.fixture.js';
+import { authDetailCode } from '../src/protocol/auth-reasons.js';
 
 const DOC = 'signed-assertions.md';
 const now = () => Math.floor(Date.now() / 1000);
@@ -66,7 +67,7 @@ const RECIPES: Recipe[] = [
 ];
 
 function assertUnauthorized(err: ConnectError, authReason: string): void {
-  assert.deepEqual(err.error?.details, { code: 'AUTH_UNAUTHORIZED', authReason });
+  assert.deepEqual(err.error?.details, { code: authDetailCode(authReason), authReason });
 }
 
 async function you(opts: WsConnectOptions): Promise<{ principal: string; groups?: string[] }> {

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { EMBEDDED_DEFAULTS } from '../src/config/defaults.js';
+import { OPERATOR as OWNER } from '../src/auth/decision.js';
 import { bootGateway, type TestGateway } from './fixtures/gateway.fixture.js';
 import { explain, openclawHome, OPENCLAW_VERSION, requireOpenclaw, runOpenclaw, type OpenclawPaths } from './fixtures/openclaw.fixture.js';
 
@@ -115,5 +116,67 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI against clawgate`, () => {
     assert.equal(snap.valid, true);
     assert.equal(snap.config.gateway.auth.mode, 'token');
     assert.equal(snap.config.gateway.auth.token, '__OPENCLAW_REDACTED__');
+  });
+
+  it('agent --session-key agent:manager:incident-42 (a 3-part key) and --session-id of that session', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const r = await cli(['agent', '--session-key', 'agent:manager:incident-42', '--message', 'status of incident 42']);
+    assert.equal(r.code, 0, r.why);
+    assert.match(r.stdout, /echo: status of incident 42/, r.why);
+    const row = gw.store.getSession(OWNER, 'agent:manager:incident-42');
+    assert.ok(row, 'session recorded under the 3-part key');
+    const again = await cli(['agent', '--session-id', row.sessionId, '--message', 'and now?']);
+    assert.equal(again.code, 0, again.why);
+    assert.match(again.stdout, /echo: and now\?/, again.why);
+    assert.equal(gw.store.countMessages(OWNER, 'agent:manager:incident-42'), 4, 'both runs went to the same session');
+    const bad = await cli(['gateway', 'call', 'agent', '--params', JSON.stringify({ sessionKey: 'agent:manager:has space', message: 'x', idempotencyKey: 'bad-key-1' })]);
+    assert.notEqual(bad.code, 0, bad.why);
+    assert.match(bad.stderr + bad.stdout, /agent:<id>:main, agent:<id>:<name>/, bad.why);
+  });
+
+  it('sessions compact / reset / archive / delete through the gateway', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const key = 'agent:manager:cleanup-7';
+    assert.equal((await cli(['agent', '--session-key', key, '--message', 'first'])).code, 0);
+    assert.equal((await cli(['agent', '--session-key', key, '--message', 'second'])).code, 0);
+    assert.equal(gw.store.countMessages(OWNER, key), 4);
+
+    const compact = await cli(['sessions', 'compact', key, '--max-lines', '1']);
+    assert.equal(compact.code, 0, compact.why);
+    assert.match(compact.stdout, new RegExp(`Compacted session ${key} \\(kept 1 lines\\)`), compact.why);
+    assert.equal(gw.store.countMessages(OWNER, key), 1);
+
+    const before = gw.store.getSession(OWNER, key)!.sessionId;
+    const reset = json<{ ok: boolean; entry: { sessionId: string } }>(await cli(['gateway', 'call', 'sessions.reset', '--json', '--params', JSON.stringify({ key })]));
+    assert.equal(reset.ok, true);
+    assert.notEqual(reset.entry.sessionId, before);
+    assert.equal(gw.store.countMessages(OWNER, key), 0);
+
+    const archive = await cli(['sessions', 'archive', key]);
+    assert.equal(archive.code, 0, archive.why);
+    assert.match(archive.stdout, new RegExp(`Archived session ${key}\\.`), archive.why);
+    assert.notEqual(gw.store.getSession(OWNER, key)!.archivedAt, null);
+    const listed = json<{ sessions: { key: string }[] }>(await cli(['gateway', 'call', 'sessions.list', '--json', '--params', '{}']));
+    assert.equal(listed.sessions.some((x) => x.key === key), false, 'archived sessions are not listed by default');
+
+    const del = await cli(['sessions', 'delete', key, '--yes']);
+    assert.equal(del.code, 0, del.why);
+    assert.match(del.stdout, new RegExp(`Deleted session ${key}\\.`), del.why);
+    assert.equal(gw.store.getSession(OWNER, key), undefined);
+  });
+
+  it('devices list, nodes list, cron list, approvals pending: the truthful empty state', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const expected: [string[], RegExp][] = [
+      [['devices', 'list'], /No device pairing entries\./],
+      [['nodes', 'list'], /Pending: 0 · Paired: 0/],
+      [['cron', 'list'], /No automations\./],
+      [['approvals', 'pending'], /No pending approvals\./],
+    ];
+    for (const [args, out] of expected) {
+      const r = await cli(args);
+      assert.equal(r.code, 0, r.why);
+      assert.match(r.stdout, out, r.why);
+    }
   });
 });

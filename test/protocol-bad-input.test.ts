@@ -80,7 +80,10 @@ describe('protocol: handshake and bad input', () => {
     const peer = await openRaw(gw.url);
     peer.send({ type: 'req', id: 'c', method: 'connect', params: connectParams({ minProtocol: 3, maxProtocol: 3, auth: { token: 'bad-input-token-123' } }) });
     const res = await peer.next((f) => f.id === 'c');
-    assert.deepEqual(res.error, { code: 'INVALID_REQUEST', message: 'protocol mismatch', details: { code: 'PROTOCOL_MISMATCH', expectedProtocol: 4 } });
+    assert.deepEqual(res.error, {
+      code: 'INVALID_REQUEST', message: 'protocol mismatch: the gateway speaks protocol 4, the client offered 3',
+      details: { code: 'PROTOCOL_MISMATCH', expectedProtocol: 4, clientMinProtocol: 3, clientMaxProtocol: 3 },
+    });
     assert.deepEqual(await peer.closed, { code: 1002, reason: 'protocol mismatch' });
   });
 

@@ -15,7 +15,7 @@ import { FINAL_RUN_STATUSES } from '../store/types.js';
 import type { Logger } from '../util/log.js';
 import { checkDelegatedRun, findAgent } from './policy.js';
 import { executeRun, type RunOutcome } from './run-loop.js';
-import { mainSessionKey, parseSessionKey } from './session-keys.js';
+import { mainSessionKey, parseSessionKey, SESSION_KEY_FORMS } from './session-keys.js';
 import type { ResolvedModel } from './models/index.js';
 import type { ToolDef } from './tools/types.js';
 
@@ -80,6 +80,8 @@ function failedToStartWith(deps: { store: Store; bus: EventBus; log: Logger }, r
 
 const outcomeOf = (r: RunRow): RunOutcome => ({ status: r.status as RunOutcome['status'], reply: r.reply ?? '', error: r.error ?? undefined });
 
+const nextTurn = (): Promise<void> => new Promise((resolve) => { setImmediate(resolve); });
+
 export function createRunManager(deps: RunManagerDeps): RunManager {
   const { config, store, log } = deps;
   const live = new Map<string, Live>();
@@ -109,7 +111,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       let agentId = input.agentId;
       if (sessionKey) {
         const parsed = parseSessionKey(sessionKey);
-        if (!parsed) throw new RpcError('INVALID_REQUEST', `invalid sessionKey "${sessionKey}" (expected agent:<id>:main or agent:<id>:subagent:<uuid>)`, { details: { code: 'INVALID_PARAMS' } });
+        if (!parsed) throw new RpcError('INVALID_REQUEST', `invalid sessionKey ${JSON.stringify(sessionKey.slice(0, 200))}: expected ${SESSION_KEY_FORMS}, or a sessionId of an existing session`, { details: { code: 'INVALID_PARAMS' } });
         if (agentId && agentId !== parsed.agentId) throw new RpcError('INVALID_REQUEST', `sessionKey belongs to agent "${parsed.agentId}", not "${agentId}"`, { details: { code: 'INVALID_PARAMS' } });
         agentId = parsed.agentId;
       } else {
@@ -157,7 +159,10 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       const delegation: Delegation = { actingFor, owner, principal: caller.principal as Principal, agentId, sessionKey, runId: run.runId, depth };
       const tailKey = liveKey(owner, sessionKey);
       const prev = sessionTail.get(tailKey) ?? Promise.resolve();
-      const done: Promise<RunOutcome> = prev.catch(() => undefined).then(() => executeRun({
+      // The run begins on a later turn of the event loop, so the request that started it is
+      // answered before the run's first event (OpenClaw's TUI drops events of a run whose
+      // chat.send it has not seen answered).
+      const done: Promise<RunOutcome> = prev.catch(() => undefined).then(nextTurn).then(() => executeRun({
         ...deps, run, agent, delegation, scopes: principalScopes(caller), signal: ac.signal,
         extraSystemPrompt: input.extraSystemPrompt, timeoutMs: input.timeoutMs ?? config.agents.defaults.timeoutMs,
       })).catch((err: unknown) => failedToStartWith(deps, run, err)).finally(() => {

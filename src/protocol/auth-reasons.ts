@@ -28,3 +28,23 @@ export type AuthReason = (typeof AUTH_REASONS)[number];
 export function wireAuthReason(reason: AuthReason, header?: string): string {
   return reason === 'trusted_proxy_missing_header' && header ? `${reason}_${header}` : reason;
 }
+
+/**
+ * The `details.code` of an auth refusal, in OpenClaw's vocabulary, so its clients recognise
+ * the case and print their own hint (e.g. the CLI explains AUTH_TOKEN_MISMATCH). Reasons
+ * OpenClaw has no code for stay AUTH_UNAUTHORIZED; `authReason` always has the exact reason.
+ */
+export type AuthDetailCode = 'AUTH_UNAUTHORIZED' | 'AUTH_TOKEN_MISSING' | 'AUTH_TOKEN_MISMATCH' | 'AUTH_PASSWORD_MISSING'
+  | 'AUTH_PASSWORD_MISMATCH' | 'AUTH_RATE_LIMITED' | 'AUTH_IDENTITY_HEADER_REQUIRED';
+
+export function authDetailCode(reason: string): AuthDetailCode {
+  if (reason.startsWith('trusted_proxy_missing_header')) return 'AUTH_IDENTITY_HEADER_REQUIRED';
+  switch (reason) {
+    case 'token_missing': return 'AUTH_TOKEN_MISSING';
+    case 'token_mismatch': return 'AUTH_TOKEN_MISMATCH';
+    case 'password_missing': return 'AUTH_PASSWORD_MISSING';
+    case 'password_mismatch': return 'AUTH_PASSWORD_MISMATCH';
+    case 'rate_limited': return 'AUTH_RATE_LIMITED';
+    default: return 'AUTH_UNAUTHORIZED';
+  }
+}

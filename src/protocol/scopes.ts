@@ -12,6 +12,7 @@ const READ = 'operator.read' as const;
 const WRITE = 'operator.write' as const;
 const ADMIN = 'operator.admin' as const;
 const APPROVALS = 'operator.approvals' as const;
+const PAIRING = 'operator.pairing' as const;
 
 /** Scope each method needs. Keep alphabetical within a scope. */
 export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
@@ -42,6 +43,7 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
   'health': READ,
   'logs.tail': READ,
   'models.list': READ,
+  'node.list': READ,
   'sessions.list': READ,
   'sessions.resolve': READ,
   'status': READ,
@@ -53,10 +55,15 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
   'sessions.create': WRITE,
   // Owner-scoped (docs/auth.md, "Teams"): a person deletes only their own sessions, so write
   // suffices where OpenClaw, with one operator per gateway, asks for admin.
+  'sessions.compact': WRITE,
   'sessions.delete': WRITE,
+  'sessions.patch': WRITE,
+  'sessions.reset': WRITE,
   'sessions.send': WRITE,
   'question.list': WRITE,
   'update.status': ADMIN,
+  'device.pair.list': PAIRING,
+  'node.pair.list': PAIRING,
   'exec.approval.list': APPROVALS,
   'openclaw.approval.list': APPROVALS,
   'plugin.approval.list': APPROVALS,

@@ -140,4 +140,9 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_session ON messages(owner, session_key, id);
     `,
   },
+  {
+    version: 3,
+    name: 'sessions.archived_at (OpenClaw session archive)',
+    sql: 'ALTER TABLE sessions ADD COLUMN archived_at INTEGER;',
+  },
 ];

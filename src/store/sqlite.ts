@@ -17,6 +17,7 @@ const toSession = (r: Row): SessionRow => ({
   actingFor: r.acting_for as string, depth: r.depth as number, status: r.status as SessionStatus,
   model: (r.model as string | null) ?? null, lastRunId: (r.last_run_id as string | null) ?? null,
   createdAt: r.created_at as number, updatedAt: r.updated_at as number,
+  archivedAt: (r.archived_at as number | null | undefined) ?? null,
 });
 
 const toRun = (r: Row): RunRow => ({
@@ -83,6 +84,10 @@ export function openSqliteStore(path: string, now: () => number = Date.now, opts
     setSessionStatus: db.prepare('UPDATE sessions SET status = ?, last_run_id = COALESCE(?, last_run_id), updated_at = ? WHERE owner = ? AND key = ?'),
     touchSession: db.prepare('UPDATE sessions SET updated_at = ? WHERE owner = ? AND key = ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE owner = ? AND key = ?'),
+    setArchived: db.prepare('UPDATE sessions SET archived_at = ?, updated_at = ? WHERE owner = ? AND key = ?'),
+    resetSession: db.prepare(`UPDATE sessions SET session_id = ?, status = 'idle', last_run_id = NULL, updated_at = ? WHERE owner = ? AND key = ?`),
+    deleteMessages: db.prepare('DELETE FROM messages WHERE owner = ? AND session_key = ?'),
+    deleteMessagesBefore: db.prepare('DELETE FROM messages WHERE owner = ? AND session_key = ? AND id < ?'),
     getRun: db.prepare('SELECT * FROM runs WHERE owner = ? AND run_id = ?'),
     insertRun: db.prepare(`INSERT INTO runs (owner, run_id, session_key, agent_id, status, acting_for, parent_run_id, parent_session_key, depth, message, message_id, created_at)
       VALUES (@owner, @runId, @sessionKey, @agentId, 'accepted', @actingFor, @parentRunId, @parentSessionKey, @depth, @message, @messageId, @now)`),
@@ -136,6 +141,8 @@ export function openSqliteStore(path: string, now: () => number = Date.now, opts
         if (f.label && r.label !== f.label) continue;
         if (needle && !r.key.toLowerCase().includes(needle) && !(r.label ?? '').toLowerCase().includes(needle)) continue;
         if (f.activeSince !== undefined && r.updatedAt < f.activeSince) continue;
+        const archived = f.archived ?? false;
+        if (archived !== 'all' && (r.archivedAt !== null) !== archived) continue;
         out.push({ ...r });
       }
       return out.sort(newestFirst).slice(0, f.limit ?? 500);
@@ -152,6 +159,18 @@ export function openSqliteStore(path: string, now: () => number = Date.now, opts
     },
     setSessionStatus(owner, key, status, lastRunId) { guard.write(() => q.setSessionStatus.run(status, lastRunId ?? null, now(), owner, key)); refresh(owner, key); },
     deleteSession: (owner, key) => { const gone = guard.write(() => q.deleteSession.run(owner, key)).changes > 0; sessions.delete(id(owner, key)); return gone; },
+    setSessionArchived(owner, key, at) { guard.write(() => q.setArchived.run(at, now(), owner, key)); return copy(refresh(owner, key)); },
+    resetSession(owner, key, newSessionId) {
+      guard.write(() => db.transaction(() => { q.deleteMessages.run(owner, key); q.resetSession.run(newSessionId, now(), owner, key); })());
+      return copy(refresh(owner, key));
+    },
+    truncateMessages(owner, key, keep) {
+      const before = (q.countMessages.get(owner, key) as { n: number }).n;
+      if (before <= keep) return { before, after: before };
+      const oldestKept = q.messageIdAtOffset.get(owner, key, keep - 1) as number;
+      guard.write(() => q.deleteMessagesBefore.run(owner, key, oldestKept));
+      return { before, after: (q.countMessages.get(owner, key) as { n: number }).n };
+    },
 
     getRun: (owner, runId) => { const r = q.getRun.get(owner, runId) as Row | undefined; return r ? toRun(r) : undefined; },
     acceptRun(session, run, userContent, sender) {

@@ -13,7 +13,7 @@ export interface SessionRow {
   key: string;
   sessionId: string;
   agentId: string;
-  kind: 'main' | 'subagent' | 'channel';
+  kind: 'main' | 'subagent' | 'channel' | 'named';
   label: string | null;
   spawnedBy: string | null;
   spawnedByRun: string | null;
@@ -24,6 +24,8 @@ export interface SessionRow {
   lastRunId: string | null;
   createdAt: number;
   updatedAt: number;
+  /** When the session was archived (hidden from default listings); null when it is not. */
+  archivedAt: number | null;
 }
 
 export interface RunRow {
@@ -48,7 +50,7 @@ export interface RunRow {
 
 export type MessageRole = 'user' | 'assistant' | 'toolResult';
 
-export type NewSession = Omit<SessionRow, 'createdAt' | 'updatedAt' | 'status' | 'lastRunId'>;
+export type NewSession = Omit<SessionRow, 'createdAt' | 'updatedAt' | 'status' | 'lastRunId' | 'archivedAt'>;
 export type NewRun = Omit<RunRow, 'status' | 'reply' | 'error' | 'endedAt' | 'createdAt' | 'messageId'>;
 
 export interface MessageRow {
@@ -77,6 +79,8 @@ export interface SessionFilter {
   label?: string;
   search?: string;
   activeSince?: number;
+  /** false (default): not archived; true: archived only; 'all': both. */
+  archived?: boolean | 'all';
   limit?: number;
 }
 
@@ -99,6 +103,12 @@ export interface Store {
   ensureSession(row: NewSession): SessionRow;
   setSessionStatus(owner: string, key: string, status: SessionStatus, lastRunId?: string): void;
   deleteSession(owner: string, key: string): boolean;
+  /** Archives (at = time) or unarchives (null) one owner's session; the row, or undefined when absent. */
+  setSessionArchived(owner: string, key: string, at: number | null): SessionRow | undefined;
+  /** Starts the session afresh: a new sessionId, an empty transcript, status idle. */
+  resetSession(owner: string, key: string, newSessionId: string): SessionRow | undefined;
+  /** Keeps only the newest `keep` transcript messages; returns how many there were and are. */
+  truncateMessages(owner: string, key: string, keep: number): { before: number; after: number };
 
   getRun(owner: string, runId: string): RunRow | undefined;
   /**

@@ -3,7 +3,7 @@
 // and close code; the first failure wins. Pure apart from the strategy's limiter.
 import { PROTOCOL_VERSION } from '../protocol/frames.js';
 import { errorShape, type ErrorShape } from '../protocol/error-codes.js';
-import { wireAuthReason } from '../protocol/auth-reasons.js';
+import { authDetailCode, wireAuthReason } from '../protocol/auth-reasons.js';
 import { BROWSER_CLIENT_IDS, connectParamsSchema, type ConnectParams } from '../protocol/connect.js';
 import { formatIssues, validate } from '../protocol/schema.js';
 import { SCOPES, type Scope } from '../protocol/scopes.js';
@@ -53,7 +53,10 @@ export function runHandshake(rawParams: unknown, ingress: Ingress, nonce: string
   }
   const p = parsed.value;
   if (p.maxProtocol < PROTOCOL_VERSION || p.minProtocol > PROTOCOL_VERSION) {
-    return refuse(errorShape('INVALID_REQUEST', 'protocol mismatch', { details: { code: 'PROTOCOL_MISMATCH', expectedProtocol: PROTOCOL_VERSION } }), 1002, 'protocol mismatch', 'protocol_mismatch');
+    const offered = p.minProtocol === p.maxProtocol ? `${p.minProtocol}` : `${p.minProtocol}-${p.maxProtocol}`;
+    return refuse(errorShape('INVALID_REQUEST', `protocol mismatch: the gateway speaks protocol ${PROTOCOL_VERSION}, the client offered ${offered}`, {
+      details: { code: 'PROTOCOL_MISMATCH', expectedProtocol: PROTOCOL_VERSION, clientMinProtocol: p.minProtocol, clientMaxProtocol: p.maxProtocol },
+    }), 1002, 'protocol mismatch', 'protocol_mismatch');
   }
   const role = p.role ?? 'operator';
   if (role !== 'operator') {
@@ -69,7 +72,7 @@ export function runHandshake(rawParams: unknown, ingress: Ingress, nonce: string
   if (decision.kind === 'deny') {
     const authReason = wireAuthReason(decision.reason, decision.header);
     const opts = decision.retryAfterMs !== undefined ? { retryable: true, retryAfterMs: decision.retryAfterMs } : {};
-    return refuse(errorShape('INVALID_REQUEST', 'unauthorized', { details: { code: 'AUTH_UNAUTHORIZED', authReason }, ...opts }), 1008, 'unauthorized', authReason);
+    return refuse(errorShape('INVALID_REQUEST', 'unauthorized', { details: { code: authDetailCode(authReason), authReason }, ...opts }), 1008, 'unauthorized', authReason);
   }
   let deviceId: string | undefined;
   if (p.device) {

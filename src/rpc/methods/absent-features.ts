@@ -6,10 +6,18 @@ import { any, record } from '../../protocol/schema.js';
 import { defineMethod, type MethodDef } from '../registry.js';
 
 const anyParams = record(any());
-const empty = (name: string, payload: () => unknown): MethodDef => defineMethod({ name, params: anyParams, handle: payload });
+const empty = (name: string, payload: (params: Record<string, unknown>) => unknown): MethodDef => defineMethod({ name, params: anyParams, handle: (_ctx, p) => payload(p) });
+/** A whole number in [min, max] from untrusted params, else the fallback. */
+const int = (v: unknown, min: number, max: number, fallback: number): number => (Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max ? v as number : fallback);
 
 export const ABSENT_FEATURE_METHODS: readonly MethodDef[] = [
-  empty('cron.list', () => ({ jobs: [], total: 0, offset: 0, limit: 0, hasMore: false })),
+  // A complete, canonical page (OpenClaw's CLI checks every field): no jobs, one fixed revision.
+  empty('cron.list', (p) => ({ jobs: [], snapshotRevision: 'none', total: 0, offset: int(p.offset, 0, Number.MAX_SAFE_INTEGER, 0), limit: int(p.limit, 1, 200, 200), hasMore: false, nextOffset: null })),
+  // No device or node pairing: devices are verified on each connect, none are stored.
+  empty('device.pair.list', () => ({ pending: [], paired: [] })),
+  empty('node.pair.list', () => ({ pending: [], paired: [] })),
+  // No node hosts: clawgate accepts only the operator role.
+  empty('node.list', () => ({ ts: Date.now(), nodes: [] })),
   empty('cron.status', () => ({ enabled: false, jobs: 0, nextWakeAtMs: null })),
   empty('exec.approval.list', () => []),
   empty('plugin.approval.list', () => []),

@@ -2,7 +2,9 @@
 // runId = idempotencyKey, so a resend with the same key attaches to the same run.
 import { any, bool, num, obj, optional, str } from '../../protocol/schema.js';
 import { RpcError } from '../../protocol/error-codes.js';
+import { SESSION_KEY_FORMS } from '../../protocol/session-keys.js';
 import { defineMethod, type MethodDef } from '../registry.js';
+import { callerOwner } from '../owner.js';
 import { MAX_RUN_TIMEOUT_MS } from './chat.js';
 import type { RunService } from '../context.js';
 
@@ -30,14 +32,24 @@ export function finalPayload(runId: string, outcome: { status: string; reply: st
   });
 }
 
-export function agentMethods(runs: RunService): MethodDef[] {
+/** Finds an existing session by its sessionId (OpenClaw's `agent --session-id`): its owner and key. */
+export type SessionIdLookup = (sessionId: string) => { owner: string; key: string } | undefined;
+
+export function agentMethods(runs: RunService, keyOfSessionId: SessionIdLookup = () => undefined): MethodDef[] {
   return [
     defineMethod({
       name: 'agent',
       params: agentParams,
       async handle(ctx, p) {
         let sessionKey = p.sessionKey;
-        if (!sessionKey && p.sessionId) throw new RpcError('INVALID_REQUEST', 'use sessionKey (sessionId lookups go through sessions.resolve)', { details: { code: 'INVALID_PARAMS' } });
+        if (!sessionKey && p.sessionId) {
+          // Only the caller's own sessions: another owner's session id is as good as unknown.
+          const found = keyOfSessionId(p.sessionId);
+          sessionKey = found && found.owner === callerOwner(ctx) ? found.key : undefined;
+          if (!sessionKey) {
+            throw new RpcError('INVALID_REQUEST', `no session has sessionId ${JSON.stringify(p.sessionId.slice(0, 200))}: pass sessionKey (${SESSION_KEY_FORMS}) or the sessionId of an existing session`, { details: { code: 'NOT_FOUND' } });
+          }
+        }
         const handle = runs.start(ctx, {
           runId: p.idempotencyKey, message: p.message, agentId: p.agentId, sessionKey, label: p.label, spawnedBy: p.spawnedBy,
           extraSystemPrompt: p.extraSystemPrompt, timeoutMs: p.timeout ? p.timeout * 1000 : undefined,

@@ -2,7 +2,7 @@
 // resolve, create, send, delete.
 import { hasScope } from '../../protocol/scopes.js';
 import { randomUUID } from 'node:crypto';
-import { arr, bool, num, obj, optional, str } from '../../protocol/schema.js';
+import { arr, bool, literal, num, obj, oneOf, optional, str } from '../../protocol/schema.js';
 import { RpcError } from '../../protocol/error-codes.js';
 import { principalId } from '../../auth/decision.js';
 import { callerOwner, readOwner, seesEveryOwner } from '../owner.js';
@@ -10,6 +10,7 @@ import { defineMethod, type MethodDef } from '../registry.js';
 import type { MethodServices, RunService, SessionReader } from '../context.js';
 import type { SessionRow } from '../../store/types.js';
 import { runTimeoutMs, sendToSession } from './chat.js';
+import { parseSessionKey, SESSION_KEY_FORMS } from '../../protocol/session-keys.js';
 import { MAX_MESSAGE_CHARS } from '../../config/schema.js';
 import { checkMessageLength } from '../message-limit.js';
 import { fillPage, pageBudget, pageInfo, responseLimits } from '../paging.js';
@@ -31,6 +32,10 @@ export const sessionsListParams = obj({
   maxBytes: optional(num({ int: true, min: 1024 })),
   /** operator.admin only: one owner's sessions (default: every owner's). */
   owner: optional(str({ min: 1, max: 400 })),
+  /** false (default): sessions not archived; true: archived ones; "all": both. */
+  archived: optional(oneOf(bool(), literal('all'))),
+  /** clawgate only has sessions of configured agents, so this changes nothing. */
+  configuredAgentsOnly: optional(bool()),
 });
 
 const KEY_SHAPE = /^agent:([a-z0-9][a-z0-9_-]*):main$/;
@@ -41,6 +46,7 @@ export function toWireSession(s: SessionRow): Record<string, unknown> {
     sessionId: s.sessionId, model: s.model ?? undefined, modelProvider: s.model?.includes('/') ? s.model.split('/')[0] : s.model ?? undefined,
     agentId: s.agentId, sessionKind: s.kind, spawnedBy: s.spawnedBy ?? undefined, spawnedByRun: s.spawnedByRun ?? undefined,
     actingFor: s.actingFor, depth: s.depth, status: s.status, lastRunId: s.lastRunId ?? undefined, createdAt: s.createdAt,
+    isMain: s.kind === 'main', archived: s.archivedAt !== null, ...(s.archivedAt !== null ? { archivedAt: s.archivedAt } : {}),
   };
 }
 
@@ -58,7 +64,7 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
           ...(owner !== undefined ? { owner } : {}),
           ...(p.agentId ? { agentId: p.agentId } : {}), ...(p.spawnedBy ? { spawnedBy: p.spawnedBy } : {}),
           ...(p.label ? { label: p.label } : {}), ...(p.search ? { search: p.search } : {}),
-          ...(p.activeMinutes ? { activeSince: Date.now() - p.activeMinutes * 60_000 } : {}), limit: Infinity,
+          ...(p.activeMinutes ? { activeSince: Date.now() - p.activeMinutes * 60_000 } : {}), ...(p.archived !== undefined ? { archived: p.archived } : {}), limit: Infinity,
         });
         const offset = p.offset ?? 0;
         const page = fillPage(matching.slice(offset, offset + (p.limit ?? 500)).map(toWireSession), pageBudget(limits, p.maxBytes));
@@ -97,8 +103,9 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
         if (!agentId || !agentIds.has(agentId)) throw new RpcError('INVALID_REQUEST', `unknown agent "${agentId ?? ''}"`, { details: { code: 'NOT_FOUND' } });
         if (p.parentSessionKey) throw new RpcError('INVALID_REQUEST', 'parentSessionKey is set by the gateway (use the sessions_spawn tool)', { details: { code: 'INVALID_PARAMS' } });
         const key = p.key ?? `agent:${agentId}:main`;
-        if (!new RegExp(`^agent:${agentId}:(main|subagent:[A-Za-z0-9-]+|[a-z0-9_-]+:[\\w.:@/-]+)$`).test(key)) {
-          throw new RpcError('INVALID_REQUEST', `invalid session key "${key}" for agent "${agentId}"`, { details: { code: 'INVALID_PARAMS' } });
+        const parsed = parseSessionKey(key);
+        if (!parsed || parsed.agentId !== agentId) {
+          throw new RpcError('INVALID_REQUEST', `invalid session key ${JSON.stringify(key.slice(0, 200))} for agent "${agentId}": expected ${SESSION_KEY_FORMS}`, { details: { code: 'INVALID_PARAMS' } });
         }
         const first = p.message ?? p.task;
         if (first) {
@@ -107,7 +114,7 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
           return { ok: true, key, sessionId: store.getSession(callerOwner(ctx), key)?.sessionId, runStarted: true, runId: r.runId };
         }
         if (key.includes(':subagent:')) throw new RpcError('INVALID_REQUEST', 'subagent sessions are created by the sessions_spawn tool', { details: { code: 'INVALID_PARAMS' } });
-        const row = store.ensureSession({ owner: callerOwner(ctx), key, sessionId: randomUUID(), agentId, kind: key.endsWith(':main') ? 'main' : 'channel', label: p.label ?? null, spawnedBy: null, spawnedByRun: null, actingFor: principalId(ctx.principal), depth: 0, model: p.model ?? null });
+        const row = store.ensureSession({ owner: callerOwner(ctx), key, sessionId: randomUUID(), agentId, kind: parsed.kind, label: p.label ?? null, spawnedBy: null, spawnedByRun: null, actingFor: principalId(ctx.principal), depth: 0, model: p.model ?? null });
         return { ok: true, key, sessionId: row.sessionId, runStarted: false };
       },
     }),
@@ -115,15 +122,6 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
       name: 'sessions.send',
       params: obj({ key: str({ min: 1, max: 500 }), message: str({ max: 1_000_000 }), idempotencyKey: optional(str({ min: 1, max: 200 })), agentId: optional(str()), thinking: optional(str()), attachments: optional(arr(obj({}, { passthrough: true }))), timeoutMs: optional(runTimeoutMs()) }),
       handle: (ctx, p) => sendToSession(runs, ctx, p.key, p),
-    }),
-    defineMethod({
-      name: 'sessions.delete',
-      params: obj({ key: str({ min: 1, max: 500 }) }),
-      handle: (ctx, p) => {
-        // Only the caller's own session: the key names it within the caller's owner.
-        runs.abort(ctx, p.key);
-        return { ok: true, deleted: store.deleteSession(callerOwner(ctx), p.key) };
-      },
     }),
   ];
 }
