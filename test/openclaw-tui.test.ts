@@ -26,15 +26,15 @@ describe('OpenClaw TUI against clawgate (pseudo-terminal)', () => {
   });
 
   /** `openclaw tui --url … --token … --message …` under script(1) until `until` shows. */
-  const tui = async (token: string, message: string, until: RegExp) => {
+  const tui = async (token: string, message: string, until: RegExp, timeoutMs: number) => {
     const cmd = [oc!.nodeBin, oc!.openclawMjs, 'tui', '--url', gw.url, '--token', token, '--message', `'${message}'`].join(' ');
-    const r = await runCommand('script', ['-qfec', cmd, '/dev/null'], { ...openclawEnv(oc!, home), TERM: 'xterm-256color', COLUMNS: '120', LINES: '40' }, 60_000, undefined, until);
+    const r = await runCommand('script', ['-qfec', cmd, '/dev/null'], { ...openclawEnv(oc!, home), TERM: 'xterm-256color', COLUMNS: '120', LINES: '40' }, timeoutMs, undefined, until);
     return { ...r, text: plainText(r.stdout), why: explain(['tui', '--message', message], { ...r, stdout: plainText(r.stdout) }) };
   };
 
   it('sends the message and shows the streamed reply', async (t) => {
     if (!oc) { t.skip('OpenClaw not installed'); return; }
-    const r = await tui(TOKEN, 'hello from the tui', /echo: hello from the tui/);
+    const r = await tui(TOKEN, 'hello from the tui', /echo: hello from the tui/, 120_000);
     assert.equal(r.timedOut, false, r.why);
     assert.match(r.text, /echo: hello from the tui/, r.why);
     assert.match(r.text, /connected/, r.why);
@@ -46,7 +46,7 @@ describe('OpenClaw TUI against clawgate (pseudo-terminal)', () => {
 
   it('explains a wrong token with OpenClaw\'s own hint (details.code AUTH_TOKEN_MISMATCH)', async (t) => {
     if (!oc) { t.skip('OpenClaw not installed'); return; }
-    const r = await tui('octui-wrong-token-987654321', 'never sent', /Verify `gateway\.remote\.token` matches `gateway\.auth\.token`/);
+    const r = await tui('octui-wrong-token-987654321', 'never sent', /Verify `gateway\.remote\.token` matches `gateway\.auth\.token`/, 180_000);
     assert.equal(r.timedOut, false, r.why);
     assert.match(r.text, /unauthorized/, r.why);
   });
