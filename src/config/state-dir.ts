@@ -110,7 +110,10 @@ export function acquireStateLock(dir: string): StateLock {
     db.pragma('journal_mode = MEMORY');
     db.exec('BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS holder (pid INTEGER); COMMIT;');
   } catch (err) {
-    if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+    if ((err as { code?: string }).code !== 'SQLITE_BUSY') {
+      throw new StateDirError(`cannot take the state directory's lock ${path}: ${(err as Error).message}`,
+        `if no gateway is running on ${dir}, remove ${path} (it is recreated at start)`);
+    }
     const h = readLockHolder(dir);
     const who = h ? `pid ${h.pid}${h.port !== null ? `, port ${h.port}` : ''}${h.startedAt ? `, started ${h.startedAt}` : ''}` : 'pid unknown';
     throw new StateDirError(`another gateway is already running on the state directory ${dir} (${who})`,
