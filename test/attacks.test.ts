@@ -431,7 +431,9 @@ describe('attack: token brute force', () => {
       assertUnauthorized(await refused({ url: gw.url, password: 'attack password 42', localAddress: '127.0.0.8' }), 'rate_limited');
       const sock = { url: 'ws://localhost/', socketPath: gw.localSocket! };
       for (let i = 0; i < 10; i++) assertUnauthorized(await refused({ ...sock, token: `nope-${i}` }), 'local_secret_mismatch');
-      assertUnauthorized(await refused({ ...sock, token: localSecret(gw) }), 'rate_limited');
+      assertUnauthorized(await refused({ ...sock, token: 'nope-again' }), 'rate_limited');
+      // The right local secret always gets in: only the same OS user can reach the socket (issue 12).
+      assert.equal((await you({ ...sock, token: localSecret(gw) })).principal, 'local');
     } finally { await gw.stop(); }
   });
 });

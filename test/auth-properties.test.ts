@@ -18,7 +18,7 @@ import { createProxyProof } from '../src/auth/proxy-proof.js';
 import { createRateLimiter } from '../src/auth/rate-limit.js';
 import { createLocalStrategy } from '../src/auth/strategies/local.js';
 import { connectWs, ConnectError } from '../src/client/ws.js';
-import { loadConfig, type AuthConfig } from '../src/config/load.js';
+import { loadConfig, type AuthConfig, type RateLimitConfig } from '../src/config/load.js';
 import { parseTrustedProxies } from '../src/config/rules.js';
 import { PROTOCOL_VERSION } from '../src/protocol/frames.js';
 import type { Issue } from '../src/protocol/schema.js';
@@ -404,10 +404,10 @@ const coversLoopback = (entry: string): boolean => { const r = parseRange(entry)
 
 // ── production, wired as src/main.ts and src/transport/http.ts wire it ─────────────────────
 
-const HUGE_LIMIT = { maxAttempts: 1_000_000, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false };
+const HUGE_LIMIT = { maxAttempts: 1_000_000, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false, globalMaxAttempts: 1_000_000 };
 
 /** The frozen-config auth section that src/config/load.ts builds from this config (checked by a property below). */
-function authConfigOf(cfg: ModelConfig, rateLimit = HUGE_LIMIT): AuthConfig {
+function authConfigOf(cfg: ModelConfig, rateLimit: RateLimitConfig = HUGE_LIMIT): AuthConfig {
   switch (cfg.mode) {
     case 'none': return { mode: 'none' };
     case 'token': return { mode: 'token', token: cfg.token!, tokenSource: 'config', rateLimit };

@@ -110,3 +110,40 @@ describe('rate limiter', () => {
     assert.ok(rl.blockedFor('b') > 0, '"b" was not evicted by a repeat failure of "a"');
   });
 });
+
+describe('the gateway-wide failure budget', () => {
+  const make = () => {
+    let t = 1_000_000;
+    const rl = createRateLimiter({ maxAttempts: 100, windowMs: 60_000, lockoutMs: 60_000, globalMaxAttempts: 3, now: () => t });
+    return { rl, advance: (ms: number) => { t += ms; } };
+  };
+
+  it('rations clients without a recent success to one attempt per windowMs / globalMaxAttempts once spent', () => {
+    const { rl, advance } = make();
+    for (const k of ['a', 'b', 'c']) { assert.equal(rl.blockedFor(k), 0); rl.recordFailure(k); }
+    assert.equal(rl.blockedFor('d'), 0, 'the first rationed attempt');
+    rl.recordFailure('d');
+    assert.equal(rl.blockedFor('e'), 20_000, 'the next one waits for the slot');
+    advance(20_000);
+    assert.equal(rl.blockedFor('e'), 0);
+  });
+
+  it('never holds back a key that proved the secret, and recovers once the failures leave the window', () => {
+    const { rl, advance } = make();
+    rl.recordSuccess('good');
+    for (const k of ['a', 'b', 'c']) rl.recordFailure(k);
+    assert.equal(rl.blockedFor('x'), 0);
+    assert.ok(rl.blockedFor('y') > 0);
+    assert.equal(rl.blockedFor('good'), 0);
+    assert.equal(rl.blockedFor('good'), 0);
+    advance(60_001);
+    assert.equal(rl.blockedFor('y'), 0);
+    assert.equal(rl.blockedFor('z'), 0);
+  });
+
+  it('is off without globalMaxAttempts', () => {
+    const rl = createRateLimiter({ maxAttempts: 100, windowMs: 60_000, lockoutMs: 60_000 });
+    for (let i = 0; i < 50; i++) rl.recordFailure(`k${i}`);
+    assert.equal(rl.blockedFor('new'), 0);
+  });
+});

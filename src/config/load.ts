@@ -27,7 +27,7 @@ export interface LoadOptions {
   generateToken?: boolean;
 }
 
-export type RateLimitConfig = { maxAttempts: number; windowMs: number; lockoutMs: number; exemptLoopback: boolean };
+export type RateLimitConfig = { maxAttempts: number; windowMs: number; lockoutMs: number; exemptLoopback: boolean; globalMaxAttempts?: number };
 
 /** `trustedProxy.assertion` resolved: header lower-cased, audience a list, keys a URL or the file's parsed key set. */
 export interface AssertionSettings {

@@ -77,10 +77,12 @@ export const gatewaySchema = (onIgnored: (path: string) => void) => obj({
       windowMs: withDefault(positiveInt(), () => 60_000),
       lockoutMs: withDefault(num({ int: true, min: 0 }), () => 300_000),
       exemptLoopback: withDefault(bool(), () => false),
-    }), () => ({ maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false })),
+      /** Failures per windowMs across all clients before unknown clients are rationed (docs/auth.md "Rate limiting"). */
+      globalMaxAttempts: withDefault(positiveInt(), () => 30),
+    }), () => ({ maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false, globalMaxAttempts: 30 })),
     /** Scope ceilings for proxy-authenticated users (keys: user or email, case-insensitive; "*" = everyone else). */
     identityScopes: withDefault(record(arr(literal(...SCOPES))), () => ({})),
-  }, { ignoredKeys: ['allowTailscale'], onIgnored }), () => ({ rateLimit: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false }, identityScopes: {} })),
+  }, { ignoredKeys: ['allowTailscale'], onIgnored }), () => ({ rateLimit: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false, globalMaxAttempts: 30 }, identityScopes: {} })),
   trustedProxies: withDefault(arr(str({ min: 1 })), () => []),
   /** clawgate extension: transport limits. */
   limits: withDefault(obj({
