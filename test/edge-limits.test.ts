@@ -58,7 +58,7 @@ describe('the local listener limiter', () => {
     });
   }
 
-  it('lets the operator\'s clawgate call health in while a local process keeps retrying a stale secret', async () => {
+  it("lets the operator's clawgate call health in while a local process keeps retrying a stale secret", async () => {
     const sock = { url: 'ws://localhost/', socketPath: gw.localSocket! };
     const stale = 'cg_stale-secret-from-the-previous-boot';
     const reasons: unknown[] = [];
