@@ -121,13 +121,16 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
       if (turn === MAX_TURNS - 1) reply = `stopped after ${MAX_TURNS} model turns`;
     }
     // Each write of a long reply is a synchronous, fsynced commit: let other work run between them.
-    store.appendMessage(run.owner, { sessionKey: run.sessionKey, runId: run.runId, role: 'assistant', actingFor: run.actingFor, sender, content: [{ type: 'text', text: reply }] });
+    const stored = store.appendMessage(run.owner, { sessionKey: run.sessionKey, runId: run.runId, role: 'assistant', actingFor: run.actingFor, sender, content: [{ type: 'text', text: reply }] });
     if (reply.length > FINAL_CHAT_MAX_CHARS) await nextIteration();
     store.setRunStatus(run.owner, run.runId, 'ok', { reply });
     store.setSessionStatus(run.owner, run.sessionKey, 'done', run.runId);
     emitAgent('lifecycle', { phase: 'end', endedAt: Date.now() });
     // The final event repeats the reply only when that is cheap; clients have it from the deltas.
-    emitChat('final', reply.length <= FINAL_CHAT_MAX_CHARS ? { message: assistantMessage(reply), stopReason: 'stop' } : { stopReason: 'stop', messageOmitted: true });
+    // messageId names the stored entry (as chat.history's messageId), so a client can tell the
+    // streamed reply and the stored one are the same message.
+    const ref = { messageId: String(stored.id), messageSeq: stored.id };
+    emitChat('final', reply.length <= FINAL_CHAT_MAX_CHARS ? { message: assistantMessage(reply), stopReason: 'stop', ...ref } : { stopReason: 'stop', messageOmitted: true, ...ref });
     log.info('run finished', { runId: run.runId, status: 'ok', durationMs: Date.now() - started, actingFor: run.actingFor });
     return { status: 'ok', reply };
   } catch (err) {

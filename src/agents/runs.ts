@@ -14,6 +14,7 @@ import type { RunRow, Store } from '../store/types.js';
 import { FINAL_RUN_STATUSES } from '../store/types.js';
 import type { Logger } from '../util/log.js';
 import { checkDelegatedRun, findAgent } from './policy.js';
+import { toWireSession } from '../rpc/methods/sessions.js';
 import { executeRun, type RunOutcome } from './run-loop.js';
 import { mainSessionKey, parseSessionKey, SESSION_KEY_FORMS } from './session-keys.js';
 import type { ResolvedModel } from './models/index.js';
@@ -151,7 +152,13 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         parent ? `agent:${parent.agentId}` : principalId(caller.principal),
       );
       log.info('run accepted', { runId: run.runId, agentId, sessionKey, actingFor, owner, parentRunId: run.parentRunId, depth });
-      deps.bus.publish({ event: 'sessions.changed', payload: { sessionKey, reason: existingSession ? 'run' : 'created', agentId, spawnedBy: run.parentSessionKey }, scope: 'operator.read', owner });
+      // Keyed changes carry the session row, as OpenClaw's do; `ended` tells clients the run is over.
+      const changed = (reason: string) => {
+        let row;
+        try { row = store.getSession(owner, sessionKey); } catch { /* a lost database: announce without the row */ }
+        deps.bus.publish({ event: 'sessions.changed', payload: { sessionKey, reason, agentId, spawnedBy: run.parentSessionKey, ...(row ? { session: toWireSession(row) } : {}) }, scope: 'operator.read', owner });
+      };
+      changed(existingSession ? 'run' : 'created');
 
       const ac = new AbortController();
       const subagent = parent !== undefined;
@@ -166,6 +173,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         ...deps, run, agent, delegation, scopes: principalScopes(caller), signal: ac.signal,
         extraSystemPrompt: input.extraSystemPrompt, timeoutMs: input.timeoutMs ?? config.agents.defaults.timeoutMs,
       })).catch((err: unknown) => failedToStartWith(deps, run, err)).finally(() => {
+        changed('ended');
         live.delete(liveKey(owner, run.runId));
         if (subagent) activeSubagents--;
         if (sessionTail.get(tailKey) === done) sessionTail.delete(tailKey);

@@ -34,7 +34,13 @@ export interface HistoryPage {
 }
 
 export function toWireMessage(m: MessageRow): Record<string, unknown> {
-  const base = { timestamp: m.createdAt, runId: m.runId, ...(m.sender ? { sender: m.sender } : {}), ...(m.actingFor ? { actingFor: m.actingFor } : {}) };
+  // `messageId` (also on the `chat` final event) and a user message's `idempotencyKey` (= its run
+  // id) let OpenClaw's Control UI match what it streamed or sent to the stored entry.
+  const base = {
+    timestamp: m.createdAt, runId: m.runId, messageId: String(m.id), __openclaw: { id: String(m.id), seq: m.id },
+    ...(m.sender ? { sender: m.sender } : {}), ...(m.actingFor ? { actingFor: m.actingFor } : {}),
+    ...(m.role === 'user' && m.runId ? { idempotencyKey: m.runId } : {}),
+  };
   if (m.role === 'toolResult') {
     const c = m.content as { toolCallId: string; toolName: string; isError: boolean; text: string };
     return { role: 'toolResult', toolCallId: c.toolCallId, toolName: c.toolName, isError: c.isError, content: [{ type: 'text', text: c.text }], ...base };

@@ -37,7 +37,7 @@ export function chatStartupMethods(s: MethodServices, store: SessionReader): Met
         return {
           sessionKey: p.sessionKey, sessionId: row?.sessionId ?? null, ...page, pendingInputs: { items: [], total: 0 },
           defaults: { ...modelOf(agentId), contextTokens: null },
-          ...(row ? { sessionInfo: { ...toWireSession(row), hasActiveRun: row.status === 'running', activeRunIds: row.status === 'running' && row.lastRunId ? [row.lastRunId] : [] } } : {}),
+          ...(row ? { sessionInfo: toWireSession(row) } : {}),
         };
       },
     }),

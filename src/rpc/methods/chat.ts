@@ -1,6 +1,6 @@
 // chat.send, chat.history and chat.abort: the chat view of sessions (control UI, openclaw-node).
 import { randomUUID } from 'node:crypto';
-import { any, bool, num, obj, optional, str } from '../../protocol/schema.js';
+import { any, arr, bool, num, obj, optional, str } from '../../protocol/schema.js';
 import { RpcError } from '../../protocol/error-codes.js';
 import { defineMethod, type CallContext, type MethodDef } from '../registry.js';
 import type { RunService, SessionReader } from '../context.js';
@@ -42,12 +42,16 @@ export function chatMethods(runs: RunService, sessions: SessionReader, limits: R
         sessionKey: str({ min: 1, max: 500 }), limit: optional(num({ int: true, min: 1, max: 1000 })),
         maxBytes: optional(num({ int: true, min: 1024 })), offset: optional(num({ int: true, min: 0 })), maxChars: optional(num({ int: true, min: 1, max: 500_000 })),
         owner: optional(str({ min: 1, max: 400 })),
+        /** OpenClaw: the runs whose input the caller sent and wants confirmed (inputReceipts). */
+        inputRunIds: optional(arr(str({ min: 1, max: 256 }), { max: 50 })),
       }),
       handle: (ctx, p) => {
         const owner = readOwner(ctx, p.owner);
         const s = sessions.getSession(owner, p.sessionKey);
         if (!s) return { sessionKey: p.sessionKey, sessionId: null, owner, messages: [], offset: p.offset ?? 0, hasMore: false, totalMessages: 0 };
-        return { sessionKey: s.key, sessionId: s.sessionId, owner: s.owner, actingFor: s.actingFor, ...readHistoryPage(sessions, owner, s.key, p, limits) };
+        // A run's input is stored with the run before it is acknowledged, so an existing run is a consumed input.
+        const receipts = p.inputRunIds?.filter((id) => sessions.getRun(s.owner, id)?.sessionKey === s.key).map((runId) => ({ runId, state: 'consumed' }));
+        return { sessionKey: s.key, sessionId: s.sessionId, owner: s.owner, actingFor: s.actingFor, ...readHistoryPage(sessions, owner, s.key, p, limits), ...(receipts ? { inputReceipts: receipts } : {}) };
       },
     }),
     defineMethod({

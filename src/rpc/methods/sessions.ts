@@ -47,6 +47,8 @@ export function toWireSession(s: SessionRow): Record<string, unknown> {
     agentId: s.agentId, sessionKind: s.kind, spawnedBy: s.spawnedBy ?? undefined, spawnedByRun: s.spawnedByRun ?? undefined,
     actingFor: s.actingFor, depth: s.depth, status: s.status, lastRunId: s.lastRunId ?? undefined, createdAt: s.createdAt,
     isMain: s.kind === 'main', archived: s.archivedAt !== null, ...(s.archivedAt !== null ? { archivedAt: s.archivedAt } : {}),
+    // OpenClaw's activity facts: the Control UI shows a run as live until a row says otherwise.
+    hasActiveRun: s.status === 'running', activeRunIds: s.status === 'running' && s.lastRunId ? [s.lastRunId] : [],
   };
 }
 
