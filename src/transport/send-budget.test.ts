@@ -4,47 +4,73 @@ import { createSendBudget } from './send-budget.js';
 import { createConnectionSlots } from './conn-slots.js';
 
 describe('send budget', () => {
+  /** A fake socket: `send` adds to its buffer unless the kernel takes it; `flush` writes the oldest frame. */
+  const socket = (budget: ReturnType<typeof createSendBudget>, evicted: string[], name: string) => {
+    let buffered = 0;
+    const frames: number[] = [];
+    const q = budget.open(() => buffered, () => evicted.push(name));
+    return {
+      q,
+      send(bytes: number, kernelTakesIt = false): boolean {
+        if (!q.admit(bytes)) return false;
+        frames.push(bytes);
+        if (!kernelTakesIt) buffered += bytes;
+        return q.sent();
+      },
+      flush() { buffered -= Math.min(buffered, frames.shift() ?? 0); q.written(); },
+    };
+  };
+
   it('lets one large frame out, then caps what queues behind it', () => {
     const b = createSendBudget({ perConnection: 100, total: 10_000 });
-    const q = b.open(() => assert.fail('not evicted'));
-    assert.equal(q.admit(5_000), true, 'a frame larger than the cap goes out on an empty queue');
-    assert.equal(q.admit(60), true);
-    assert.equal(q.admit(40), true);
-    assert.equal(q.admit(1), false, 'more than 100 bytes behind the frame in flight');
-    q.written();
-    assert.equal(q.pendingBytes, 100);
-    assert.equal(q.admit(1), true, '40 bytes behind the 60-byte frame now in flight');
-    q.written(); q.written(); q.written();
-    assert.equal(q.pendingBytes, 0);
+    const s = socket(b, [], 's');
+    assert.equal(s.send(5_000), true, 'a frame larger than the cap goes out on an empty queue');
+    assert.equal(s.send(60), true);
+    assert.equal(s.send(40), true);
+    assert.equal(s.send(1), false, 'more than 100 bytes behind the frame in flight');
+    s.flush();
+    assert.equal(s.q.pendingBytes, 100);
+    assert.equal(s.send(1), true, '40 bytes behind the 60-byte frame now in flight');
+    s.flush(); s.flush(); s.flush();
+    assert.equal(s.q.pendingBytes, 0);
     assert.equal(b.totalBytes, 0);
-    q.written();
+    s.q.written();
     assert.equal(b.totalBytes, 0, 'a stray callback changes nothing');
+  });
+
+  it('counts only what the socket still holds: a burst the kernel takes costs nothing', () => {
+    const b = createSendBudget({ perConnection: 1_000, total: 1_000 });
+    const evicted: string[] = [];
+    const readers = Array.from({ length: 50 }, (_, i) => socket(b, evicted, `r${i}`));
+    for (const r of readers) assert.equal(r.send(500, true), true);
+    assert.deepEqual(evicted, []);
+    assert.equal(b.totalBytes, 0);
   });
 
   it('evicts the connection with the most bytes queued behind its frame when the total passes the limit', () => {
     const b = createSendBudget({ perConnection: 1_000, total: 2_000 });
     const evicted: string[] = [];
-    const reader = b.open(() => evicted.push('reader'));
-    const stuck = b.open(() => evicted.push('stuck'));
-    for (let i = 0; i < 9; i++) assert.equal(stuck.admit(100), true);
-    assert.equal(reader.admit(900), true, 'one big frame in flight, nothing behind it');
+    const reader = socket(b, evicted, 'reader');
+    const stuck = socket(b, evicted, 'stuck');
+    for (let i = 0; i < 9; i++) assert.equal(stuck.send(100), true);
+    assert.equal(reader.send(900), true, 'one big frame in flight, nothing behind it');
     assert.equal(b.totalBytes, 1_800);
-    assert.equal(reader.admit(300), true);
+    assert.equal(reader.send(300), true);
     assert.deepEqual(evicted, ['stuck']);
     assert.equal(b.totalBytes, 1_200);
-    assert.equal(stuck.admit(1), false, 'an evicted queue admits nothing');
+    assert.equal(stuck.send(1), false, 'an evicted queue admits nothing');
     assert.equal(b.connections, 1);
   });
 
-  it('refuses the frame that made its own connection the worst offender', () => {
+  it('evicts the connection whose own frame made it the worst offender', () => {
     const b = createSendBudget({ perConnection: 1_000, total: 500 });
     const evicted: string[] = [];
-    const q = b.open(() => evicted.push('q'));
-    assert.equal(q.admit(400), true);
-    assert.equal(q.admit(200), false);
-    assert.deepEqual(evicted, ['q']);
+    const s = socket(b, evicted, 's');
+    assert.equal(s.send(400), true);
+    assert.equal(s.send(200), false);
+    assert.deepEqual(evicted, ['s']);
     assert.equal(b.totalBytes, 0);
-    q.release();
+    s.q.release();
     assert.equal(b.totalBytes, 0, 'release is idempotent');
   });
 });

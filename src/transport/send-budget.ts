@@ -1,64 +1,77 @@
-// Outbound memory bounds. Every frame handed to a socket is counted until the socket has
-// written it out, per connection and across all connections. A connection may queue at most
-// `perConnection` bytes behind the frame it is writing (one large response can always go
-// out); when the total passes `total`, the connection with the most bytes queued behind its
-// current frame is evicted as a slow consumer — the one not reading, not the ones that are.
+// Outbound memory bounds. Each connection's unwritten bytes (what its socket still holds in
+// user space, `ws.bufferedAmount`) are observed at every send and every write completion, and
+// summed across connections. A connection may hold at most `perConnection` bytes behind the
+// oldest frame not yet written (one large response can always go out); when the total passes
+// `total`, the connection with the most bytes behind its current frame is evicted as a slow
+// consumer — the one not reading, not the ones that are.
 
 export interface SendBudgetLimits {
-  /** Bytes one connection may queue behind the frame being written. */
+  /** Bytes one connection may hold behind the frame being written. */
   readonly perConnection: number;
   /** Bytes all connections together may hold unwritten. */
   readonly total: number;
 }
 
 export interface OutboundQueue {
-  /**
-   * Counts a frame about to be written. False when the frame must not be sent: the connection
-   * is over its own cap (the caller closes it) or was evicted to keep the total in bounds.
-   */
+  /** Before sending a frame of `bytes`: false when the connection is over its own cap (the caller closes it). */
   admit(bytes: number): boolean;
-  /** The oldest admitted frame has been written out (or dropped with the socket). */
+  /** After the frame was handed to the socket: false when this connection was evicted to keep the total in bounds. */
+  sent(): boolean;
+  /** The oldest sent frame has been written out (or dropped with the socket). */
   written(): void;
   /** The connection is closing: its bytes no longer count. Idempotent. */
   release(): void;
+  /** Unwritten bytes as last observed. */
   readonly pendingBytes: number;
 }
 
 export interface SendBudget {
-  /** One queue per connection; `evict` closes it as a slow consumer. */
-  open(evict: () => void): OutboundQueue;
+  /** One queue per connection: `measure` reads its unwritten bytes, `evict` closes it as a slow consumer. */
+  open(measure: () => number, evict: () => void): OutboundQueue;
   readonly totalBytes: number;
   readonly connections: number;
 }
 
 class Queue implements OutboundQueue {
+  /** Sizes of frames sent and not yet reported written, oldest first. */
   private sizes: number[] = [];
   private head = 0;
   pendingBytes = 0;
   released = false;
+  private admitted = 0;
 
-  constructor(private readonly budget: Budget, readonly evict: () => void) {}
+  constructor(private readonly budget: Budget, private readonly measure: () => number, readonly evict: () => void) {}
 
-  /** Bytes queued behind the frame being written. */
-  get behind(): number { return this.pendingBytes - (this.sizes[this.head] ?? 0); }
+  /** Bytes held behind the oldest frame not yet written. */
+  get behind(): number { return Math.max(0, this.pendingBytes - (this.sizes[this.head] ?? 0)); }
+
+  private observe(): void {
+    const now = this.measure();
+    this.budget.totalBytes += now - this.pendingBytes;
+    this.pendingBytes = now;
+  }
 
   admit(bytes: number): boolean {
     if (this.released) return false;
-    if (this.pendingBytes > 0 && this.behind + bytes > this.budget.limits.perConnection) return false;
-    this.sizes.push(bytes);
-    this.pendingBytes += bytes;
-    this.budget.totalBytes += bytes;
+    this.observe();
+    this.admitted = bytes;
+    return this.pendingBytes === 0 || this.behind + bytes <= this.budget.limits.perConnection;
+  }
+
+  sent(): boolean {
+    if (this.released) return false;
+    this.sizes.push(this.admitted);
+    this.observe();
     if (this.budget.totalBytes > this.budget.limits.total) this.budget.shed();
     return !this.released;
   }
 
   written(): void {
-    if (this.released || this.head >= this.sizes.length) return;
-    const n = this.sizes[this.head++]!;
-    this.pendingBytes -= n;
-    this.budget.totalBytes -= n;
+    if (this.released) return;
+    if (this.head < this.sizes.length) this.head++;
     if (this.head === this.sizes.length) { this.sizes = []; this.head = 0; }
     else if (this.head > 1024) { this.sizes = this.sizes.slice(this.head); this.head = 0; }
+    this.observe();
   }
 
   release(): void {
@@ -78,8 +91,8 @@ class Budget implements SendBudget {
 
   get connections(): number { return this.queues.size; }
 
-  open(evict: () => void): OutboundQueue {
-    const q = new Queue(this, evict);
+  open(measure: () => number, evict: () => void): OutboundQueue {
+    const q = new Queue(this, measure, evict);
     this.queues.add(q);
     return q;
   }

@@ -62,7 +62,7 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
   let onClose: (() => void) | undefined;
   let releaseSlot: (() => void) | undefined;
   let closing = false;
-  const outbound = deps.sendBudget.open(() => {
+  const outbound = deps.sendBudget.open(() => ws.bufferedAmount, () => {
     log.warn('slow consumer dropped', { connId, remote: ingress.clientIp, reason: 'total send buffer limit', totalBytes: deps.sendBudget.totalBytes });
     close(1008, 'slow consumer', { now: true });
   });
@@ -86,12 +86,12 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
   const sendText = (text: string) => {
     if (closing || ws.readyState !== ws.OPEN) return;
     if (!outbound.admit(Buffer.byteLength(text))) {
-      if (closing) return; // evicted to keep the total in bounds (logged by the eviction)
       log.warn('slow consumer dropped', { connId, remote: ingress.clientIp, bufferedBytes: outbound.pendingBytes, limit: limits.maxBufferedBytes });
       close(1008, 'slow consumer', { now: true });
       return;
     }
     ws.send(text, written);
+    outbound.sent(); // may evict the worst offender (this one, or another) to keep the total in bounds
   };
   const send = (frame: ResFrame | EventFrame) => sendText(JSON.stringify(frame));
 
