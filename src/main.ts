@@ -13,6 +13,9 @@ import { createOriginGate } from './auth/origin.js';
 import { createAssertionVerifier } from './auth/assertion.js';
 import { createProxyProof } from './auth/proxy-proof.js';
 import { createScopeCeiling } from './auth/scopes.js';
+import type { Principal } from './auth/decision.js';
+import type { Ingress } from './transport/ingress.js';
+import { hasScope } from './protocol/scopes.js';
 import { createEventBus } from './rpc/events.js';
 import { createHelloBuilder, createPresencePublisher } from './rpc/hello.js';
 import { createPresence } from './rpc/presence.js';
@@ -237,8 +240,11 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
   const hello = createHelloBuilder({ config, methods: router.methods, presence, version: VERSION, startedAt });
   const presenceEvents = createPresencePublisher(bus, presence);
 
+  const scopeCeiling = createScopeCeiling(g.auth);
+  // GET /metrics shows every connection and run: operator.admin only (docs/metrics.md).
+  const metricsAccess = { scope: 'operator.admin', allowed: (p: Principal, ingress: Ingress) => hasScope(scopeCeiling(p, ingress), 'operator.admin') };
   const connDeps: ConnectionDeps = {
-    handshake: { strategy, originAllowed: createOriginGate(g.controlUi.allowedOrigins), now, deviceSkewMs: 10 * 60_000, scopeCeiling: createScopeCeiling(g.auth) },
+    handshake: { strategy, originAllowed: createOriginGate(g.controlUi.allowedOrigins), now, deviceSkewMs: 10 * 60_000, scopeCeiling },
     router, bus, log, hello,
     limits: g.limits,
     sendBudget: createSendBudget({ perConnection: g.limits.maxBufferedBytes, total: g.limits.maxTotalBufferedBytes }),
@@ -267,7 +273,7 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
       sendJson(res, ready ? 200 : 503, { ready });
     } },
     ...(g.metrics.enabled ? [{ method: 'GET' as const, path: '/metrics', handle: g.metrics.public ? metricsHandler(metrics)
-      : withHttpAuth(metricsHandler(metrics), { strategy, originAllowed: connDeps.handshake.originAllowed, log }) }] : []),
+      : withHttpAuth(metricsHandler(metrics), { strategy, originAllowed: connDeps.handshake.originAllowed, log, authorize: metricsAccess }) }] : []),
     ...(!g.controlUi.enabled ? [] : g.controlUi.root ? openclawUiRoutes({
       root: g.controlUi.root, basePath: g.controlUi.basePath,
       bootstrap: () => controlUiBootstrap(config, VERSION),

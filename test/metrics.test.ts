@@ -157,13 +157,27 @@ describe('GET /metrics in password mode', () => {
 
 describe('GET /metrics in trusted-proxy mode (the seed config)', () => {
   let gw: TestGateway;
-  before(async () => { gw = await bootGateway({ gateway: { ...SEED_GATEWAY, port: 0 } }); });
+  before(async () => {
+    gw = await bootGateway({ gateway: {
+      ...SEED_GATEWAY, port: 0,
+      auth: { ...SEED_GATEWAY.auth, trustedProxy: { ...SEED_GATEWAY.auth.trustedProxy, groupsHeader: 'x-authentik-groups', allowUsers: ['me@example.com', 'ops@example.com', 'nobody@example.com'] },
+        identityScopes: { 'nobody@example.com': [] }, groupScopes: { 'gateway-admins': ['operator.admin'] } },
+    } });
+  });
   after(() => gw.stop());
 
-  it('allows an allowed user vouched for by the trusted proxy', async () => {
-    const res = await scrape(gw, { 'x-authentik-email': 'me@example.com' });
+  it('answers a person the proxy vouches for only with operator.admin (here through an admin group)', async () => {
+    const res = await scrape(gw, { 'x-authentik-email': 'ops@example.com', 'x-authentik-groups': 'staff|gateway-admins' });
     assert.equal(res.status, 200);
     assert.match(await res.text(), /^clawgate_connections 0$/m);
+  });
+
+  it('refuses with 403 an allowed person without admin, and one granted no scopes at all', async () => {
+    for (const headers of [{ 'x-authentik-email': 'me@example.com' }, { 'x-authentik-email': 'me@example.com', 'x-authentik-groups': 'staff' }, { 'x-authentik-email': 'nobody@example.com' }] as Record<string, string>[]) {
+      const res = await scrape(gw, headers);
+      assert.equal(res.status, 403, JSON.stringify(headers));
+      assert.deepEqual(await res.json(), { error: 'forbidden', missingScope: 'operator.admin' });
+    }
   });
 
   it('refuses without the identity header, or for a user not in allowUsers', async () => {

@@ -1,4 +1,5 @@
 // Authentication decisions as values, and the principal an allowed connection acts for.
+import { foldName } from './identity.js';
 import type { AuthReason } from '../protocol/auth-reasons.js';
 import type { Ingress } from '../transport/ingress.js';
 
@@ -54,7 +55,7 @@ export const OPERATOR = 'operator';
  */
 export function ownerOf(p: Principal): string {
   switch (p.kind) {
-    case 'trusted-proxy': return `trusted-proxy:${p.user.normalize('NFC').toLowerCase()}`;
+    case 'trusted-proxy': return `trusted-proxy:${foldName(p.user)}`;
     case 'slack': return `slack:${p.team}/${p.user}`;
     default: return OPERATOR;
   }

@@ -49,6 +49,8 @@ export type AuthConfig =
       mode: 'trusted-proxy';
       /** Lower-cased header names. userHeader is optional only with an assertion. */
       userHeader?: string;
+      /** Lower-cased name of the header listing the person's groups. */
+      groupsHeader?: string;
       requiredHeaders: string[];
       allowUsers: string[];
       proxySecret?: { header: string; value: string };
@@ -56,6 +58,8 @@ export type AuthConfig =
       assertion?: AssertionSettings;
       /** Lower-cased user → scope ceiling; "*" for everyone not listed. */
       identityScopes?: Record<string, string[]>;
+      /** Group → scopes granted to its members (unioned with identityScopes). */
+      groupScopes?: Record<string, string[]>;
     };
 
 /** `channels.slack` after env resolution; only an enabled channel carries tokens. */
@@ -186,11 +190,13 @@ export function loadConfig(opts: LoadOptions = {}): FrozenConfig {
       auth = {
         mode,
         ...(tp!.userHeader ? { userHeader: tp!.userHeader.toLowerCase() } : {}),
+        ...(tp!.groupsHeader ? { groupsHeader: tp!.groupsHeader.toLowerCase() } : {}),
         requiredHeaders: tp!.requiredHeaders.map((h) => h.toLowerCase()),
         allowUsers: [...tp!.allowUsers],
         ...(proxySecret ? { proxySecret } : {}),
         ...(assertion ? { assertion } : {}),
         identityScopes: Object.fromEntries(Object.entries(g.auth.identityScopes).map(([k, v]) => [k.toLowerCase(), [...v]])),
+        ...(Object.keys(g.auth.groupScopes).length > 0 ? { groupScopes: Object.fromEntries(Object.entries(g.auth.groupScopes).map(([k, v]) => [k, [...v]])) } : {}),
       };
       break;
     case 'token': {

@@ -52,6 +52,7 @@ export function checkStartupRules(input: RuleInput, proxies: readonly Cidr[], is
       checkUserEntries(tp.allowUsers, (i) => `gateway.auth.trustedProxy.allowUsers[${i}]`, issues);
       checkHeaderNames(tp, issues);
     }
+    checkGroups(g.auth.groupScopes, tp, issues);
     const scopeKeys = Object.keys(g.auth.identityScopes);
     checkUserEntries(scopeKeys, (i) => `gateway.auth.identityScopes.${scopeKeys[i]}`, issues);
     if (tp?.userHeader && ps?.header && tp.userHeader.toLowerCase() === ps.header.toLowerCase()) {
@@ -66,6 +67,9 @@ export function checkStartupRules(input: RuleInput, proxies: readonly Cidr[], is
   }
   if (g.controlUi.basePath !== '/' && g.controlUi.basePath.endsWith('/')) {
     issues.push({ path: 'gateway.controlUi.basePath', message: 'must not end with "/" (e.g. "/openclaw")' });
+  }
+  if (mode !== 'trusted-proxy' && Object.keys(g.auth.groupScopes).length > 0) {
+    issues.push({ path: 'gateway.auth.groupScopes', message: 'groups come from a trusted proxy: groupScopes needs auth.mode "trusted-proxy"' });
   }
   checkAllowedOrigins(g.controlUi.allowedOrigins, issues);
   // trusted-proxy mode already reported a loopback bind without any loopback proxy, as a whole
@@ -137,3 +141,25 @@ export function checkSlackChannel(raw: RawConfig, tokens: { appToken: ResolvedSe
   if (s.agentId === undefined && raw.agents.list.length === 0) issues.push({ path: 'channels.slack.agentId', message: 'no agents are configured to answer in Slack' });
 }
 // ── end channels.slack ──
+
+const GROUP_NAME = /^[^\p{Cc}|,]{1,256}$/u;
+
+/** groupsHeader and groupScopes: one source of groups, and grants that can match a group the gateway accepts. */
+function checkGroups(groupScopes: Readonly<Record<string, readonly string[]>>, tp: RawConfig['gateway']['auth']['trustedProxy'], issues: Issue[]): void {
+  const base = 'gateway.auth.trustedProxy';
+  if (tp?.groupsHeader) {
+    if (tp.assertion) issues.push({ path: `${base}.groupsHeader`, message: 'with an assertion, groups come from its signed claim: set assertion.groupsClaim instead' });
+    const h = tp.groupsHeader.toLowerCase();
+    for (const [k, other] of [['userHeader', tp.userHeader], ['proxySecret.header', tp.proxySecret?.header]] as const) {
+      if (other && other.toLowerCase().replace(/[._]/g, '-') === h.replace(/[._]/g, '-')) issues.push({ path: `${base}.groupsHeader`, message: `must differ from ${k}` });
+    }
+  }
+  const keys = Object.keys(groupScopes);
+  if (keys.length > 0 && !tp?.groupsHeader && !tp?.assertion?.groupsClaim) {
+    issues.push({ path: 'gateway.auth.groupScopes', message: 'no group can ever match: set trustedProxy.groupsHeader (e.g. "x-authentik-groups") or assertion.groupsClaim' });
+  }
+  for (const k of keys) {
+    if (!GROUP_NAME.test(k.trim()) || k.trim() !== k) issues.push({ path: `gateway.auth.groupScopes.${k}`, message: 'a group name is 1–256 characters without "|", ",", control characters or surrounding spaces (it could never match)' });
+  }
+}
+

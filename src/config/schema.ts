@@ -52,6 +52,8 @@ export const gatewaySchema = (onIgnored: (path: string) => void) => obj({
     trustedProxy: optional(obj({
       /** Required unless `assertion` is set (rules.ts). */
       userHeader: optional(str({ min: 1 })),
+      /** Header with the person's groups (e.g. authentik's "x-authentik-groups"), "|"- or ","-separated; docs/auth.md#teams. */
+      groupsHeader: optional(headerName),
       requiredHeaders: withDefault(arr(headerName), () => []),
       allowUsers: withDefault(arr(str({ min: 1, max: 320 })), () => []),
       proxySecret: optional(obj({
@@ -82,7 +84,9 @@ export const gatewaySchema = (onIgnored: (path: string) => void) => obj({
     }), () => ({ maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false, globalMaxAttempts: 30 })),
     /** Scope ceilings for proxy-authenticated users (keys: user or email, case-insensitive; "*" = everyone else). */
     identityScopes: withDefault(record(arr(literal(...SCOPES))), () => ({})),
-  }, { ignoredKeys: ['allowTailscale'], onIgnored }), () => ({ rateLimit: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false, globalMaxAttempts: 30 }, identityScopes: {} })),
+    /** Scopes granted to members of a proxy group (trustedProxy.groupsHeader or assertion.groupsClaim); unioned with identityScopes. */
+    groupScopes: withDefault(record(arr(literal(...SCOPES))), () => ({})),
+  }, { ignoredKeys: ['allowTailscale'], onIgnored }), () => ({ rateLimit: { maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: false, globalMaxAttempts: 30 }, identityScopes: {}, groupScopes: {} })),
   trustedProxies: withDefault(arr(str({ min: 1 })), () => []),
   /** clawgate extension: transport limits. */
   limits: withDefault(obj({

@@ -9,6 +9,7 @@ export const AUTH_REASONS = [
   'trusted_proxy_untrusted_source', 'trusted_proxy_user_missing', 'trusted_proxy_user_not_allowed',
   'trusted_proxy_missing_header', 'trusted_proxy_header_alias', 'trusted_proxy_header_duplicate',
   'trusted_proxy_user_invalid', 'trusted_proxy_user_encoding', 'trusted_proxy_secret_missing', 'trusted_proxy_secret_mismatch',
+  'trusted_proxy_groups_invalid',
   // trusted-proxy with a signed identity assertion (trustedProxy.assertion)
   'trusted_proxy_assertion_missing', 'trusted_proxy_assertion_malformed', 'trusted_proxy_assertion_algorithm',
   'trusted_proxy_assertion_key_unknown', 'trusted_proxy_assertion_signature', 'trusted_proxy_assertion_expired',

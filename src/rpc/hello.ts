@@ -6,6 +6,7 @@ import type { HelloOk } from '../protocol/connect.js';
 import { PROTOCOL_VERSION } from '../protocol/frames.js';
 import type { EventBus } from './events.js';
 import type { Presence } from './presence.js';
+import { hasScope, type Scope } from '../protocol/scopes.js';
 
 export const GATEWAY_EVENTS = ['connect.challenge', 'tick', 'presence', 'shutdown', 'agent', 'chat', 'sessions.changed'];
 const PRESENCE_LIMIT = 200;
@@ -32,7 +33,8 @@ export function createHelloBuilder(deps: { config: FrozenConfig; methods: readon
     server: { version: deps.version, connId },
     features,
     snapshot: {
-      presence: snapshotOf(deps.presence, HELLO_PRESENCE_LIMIT), // the newest few; system-presence has the rest
+      // The newest few (system-presence has the rest); other people's addresses and devices need read.
+      presence: hasScope(accepted.scopes as Scope[], 'operator.read') ? snapshotOf(deps.presence, HELLO_PRESENCE_LIMIT) : [],
       health: {},
       stateVersion: { presence: deps.presence.version, health: 0 },
       uptimeMs: Date.now() - deps.startedAt,

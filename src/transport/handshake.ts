@@ -84,6 +84,6 @@ export function runHandshake(rawParams: unknown, ingress: Ingress, nonce: string
     if (!v.ok) return refuse(errorShape('INVALID_REQUEST', v.message, { details: { code: v.code } }), 1008, v.message, v.code.toLowerCase());
     deviceId = v.deviceId;
   }
-  const scopes = grantScopes(p.scopes ?? [], deps.scopeCeiling ? deps.scopeCeiling(decision.principal) : SCOPES);
+  const scopes = grantScopes(p.scopes ?? [], deps.scopeCeiling ? deps.scopeCeiling(decision.principal, ingress) : SCOPES);
   return { ok: true, value: { params: p, principal: decision.principal, role: 'operator', scopes, ...(deviceId ? { deviceId } : {}), ...(parsed.ignored.length ? { ignored: parsed.ignored } : {}) } };
 }

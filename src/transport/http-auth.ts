@@ -2,7 +2,7 @@
 // so the same failed-credential limiter — as the WebSocket handshake. Token and password
 // modes read `Authorization: Bearer <secret>`; trusted-proxy reads the proxy's identity
 // headers from the request's ingress; none allows. A refusal is a 401 with the wire reason.
-import { deny, type AuthDecision, type AuthStrategy } from '../auth/decision.js';
+import { deny, type AuthDecision, type AuthStrategy, type Principal } from '../auth/decision.js';
 import { wireAuthReason } from '../protocol/auth-reasons.js';
 import type { Logger } from '../util/log.js';
 import type { HttpHandler } from './http.js';
@@ -10,6 +10,8 @@ import type { Ingress } from './ingress.js';
 
 export interface HttpAuthDeps {
   readonly strategy: AuthStrategy;
+  /** When set, an allowed caller must also pass this (e.g. /metrics needs operator.admin); else 403. */
+  readonly authorize?: { readonly scope: string; readonly allowed: (principal: Principal, ingress: Ingress) => boolean };
   readonly originAllowed: (ingress: Ingress, isBrowserClient: boolean) => boolean;
   readonly log: Logger;
 }
@@ -35,7 +37,14 @@ export function authenticateHttp(ingress: Ingress, deps: HttpAuthDeps): AuthDeci
 export function withHttpAuth(handler: HttpHandler, deps: HttpAuthDeps): HttpHandler {
   return (req, res, ingress) => {
     const decision = authenticateHttp(ingress, deps);
-    if (decision.kind === 'allow') return handler(req, res, ingress);
+    if (decision.kind === 'allow' && (!deps.authorize || deps.authorize.allowed(decision.principal, ingress))) return handler(req, res, ingress);
+    if (decision.kind === 'allow') {
+      deps.log.warn('http request refused', { path: (req.url ?? '/').split('?')[0], remote: ingress.clientIp, peer: ingress.peer, missingScope: deps.authorize!.scope });
+      const body = JSON.stringify({ error: 'forbidden', missingScope: deps.authorize!.scope });
+      res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
     const authReason = wireAuthReason(decision.reason, decision.header);
     deps.log.warn('http request refused', { path: (req.url ?? '/').split('?')[0], remote: ingress.clientIp, peer: ingress.peer, reason: authReason });
     const body = JSON.stringify({ error: 'unauthorized', authReason });

@@ -13,6 +13,7 @@ const EXPLAIN: Record<string, [string, string]> = {
   trusted_proxy_header_alias: ['The request carried a look-alike of the identity header (with "." or "_"), which is refused as a spoofing attempt.', 'Make sure only the exact header name reaches the gateway.'],
   trusted_proxy_header_duplicate: ['The identity header arrived twice.', 'Configure the proxy to replace (not append) the identity header.'],
   trusted_proxy_user_invalid: ['The identity the proxy sent is malformed.', 'Check the proxy sets a plain email or user name (no placeholders, commas or spaces).'],
+  trusted_proxy_groups_invalid: ['The groups the proxy sent cannot be read (not UTF-8, a control character, or too many or too long).', 'Check how the proxy passes groups (authentik: a|b|c), or stop sending the groups header.'],
   trusted_proxy_user_encoding: ['The identity the proxy sent is not valid UTF-8.', 'Make the proxy or identity provider send the user name as UTF-8.'],
   trusted_proxy_secret_missing: ['The proxy did not prove itself with the shared proxy secret.', 'Configure the proxy to send the header in gateway.auth.trustedProxy.proxySecret.'],
   trusted_proxy_secret_mismatch: ['The proxy sent the wrong proxy secret.', 'Make the proxy\'s secret match gateway.auth.trustedProxy.proxySecret.'],

@@ -13,6 +13,8 @@ import { allow, deny, type AuthDecision, type AuthRequest, type AuthStrategy } f
 export interface TrustedProxyConfig {
   /** Optional only with an assertion (config rules require one of the two). */
   userHeader?: string | undefined;
+  /** Header listing the person's groups ("a|b" as authentik sends them, or "a,b"); same rules as userHeader. */
+  groupsHeader?: string | undefined;
   requiredHeaders: readonly string[];
   allowUsers: readonly string[];
   proxySecret?: { header: string; value: string } | undefined;
@@ -52,6 +54,28 @@ export function compileAllowUsers(list: readonly string[]): (user: string) => bo
   };
 }
 
+/** Most groups kept from one request, and the longest group name (longer ones are refused). */
+export const MAX_GROUPS = 256;
+export const MAX_GROUP_LENGTH = 256;
+
+/**
+ * The groups in a groups header value (already decoded as UTF-8): split on "|" (authentik) or
+ * ",", trimmed, empty entries dropped, duplicates removed. Null when the value is unusable
+ * (a control character, a name over 256 characters, more than 256 groups): refused, never cut.
+ */
+export function parseGroups(value: string): string[] | null {
+  if (CONTROL.test(value)) return null;
+  const out = new Set<string>();
+  for (const raw of value.split(/[|,]/)) {
+    const g = raw.trim().normalize('NFC');
+    if (g === '') continue;
+    if ([...g].length > MAX_GROUP_LENGTH) return null;
+    out.add(g);
+    if (out.size > MAX_GROUPS) return null;
+  }
+  return [...out];
+}
+
 export function createTrustedProxyStrategy(cfg: TrustedProxyConfig): AuthStrategy {
   const userHeader = cfg.userHeader?.toLowerCase();
   const userCanon = userHeader ? canonical(userHeader) : undefined;
@@ -59,6 +83,8 @@ export function createTrustedProxyStrategy(cfg: TrustedProxyConfig): AuthStrateg
   const secretCanon = secretHeader ? canonical(secretHeader) : undefined;
   const assertionHeader = cfg.assertion?.header.toLowerCase();
   const assertionCanon = assertionHeader ? canonical(assertionHeader) : undefined;
+  const groupsHeader = cfg.groupsHeader?.toLowerCase();
+  const groupsCanon = groupsHeader ? canonical(groupsHeader) : undefined;
   const required = cfg.requiredHeaders.map((h) => h.toLowerCase());
   const allowed = compileAllowUsers(cfg.allowUsers);
 
@@ -81,14 +107,17 @@ export function createTrustedProxyStrategy(cfg: TrustedProxyConfig): AuthStrateg
 
       const users: string[] = [];
       const secrets: string[] = [];
+      const groupValues: string[] = [];
       for (const [name, value] of ingress.headers) {
         if (name === userHeader) { users.push(value); continue; }
+        if (name === groupsHeader) { groupValues.push(value); continue; }
         if (name === secretHeader) { secrets.push(value); continue; }
         if (name === assertionHeader) continue;
         const c = canonical(name);
         if (c === userCanon) return deny('trusted_proxy_header_alias', { header: name });
         if (c === secretCanon) return deny('trusted_proxy_header_alias', { header: name });
         if (c === assertionCanon) return deny('trusted_proxy_header_alias', { header: name });
+        if (c === groupsCanon) return deny('trusted_proxy_header_alias', { header: name });
       }
 
       if (cfg.proxySecret) {
@@ -102,6 +131,13 @@ export function createTrustedProxyStrategy(cfg: TrustedProxyConfig): AuthStrateg
       }
 
       if (users.length > 1) return deny('trusted_proxy_header_duplicate', { header: userHeader });
+      if (groupValues.length > 1) return deny('trusted_proxy_header_duplicate', { header: groupsHeader });
+      let groups: string[] | undefined;
+      if (groupValues.length === 1) {
+        const g = decodeHeaderText(groupValues[0]!);
+        groups = g === null ? undefined : parseGroups(g) ?? undefined;
+        if (!groups) return deny('trusted_proxy_groups_invalid', { header: groupsHeader });
+      }
       // UTF-8 bytes as the IdP sent them; NFC so one name has one spelling.
       const text = decodeHeaderText(users[0] ?? '');
       if (text === null) return deny('trusted_proxy_user_encoding');
@@ -110,7 +146,7 @@ export function createTrustedProxyStrategy(cfg: TrustedProxyConfig): AuthStrateg
       if (user === '') return deny('trusted_proxy_user_missing');
       if (invalidUserValue(user)) return deny('trusted_proxy_user_invalid');
       if (!allowed(user)) return deny('trusted_proxy_user_not_allowed');
-      return allow({ kind: 'trusted-proxy', user: user.includes('@') ? user.toLowerCase() : user });
+      return allow({ kind: 'trusted-proxy', user: user.includes('@') ? user.toLowerCase() : user, ...(groups && groups.length > 0 ? { groups } : {}) });
     },
   };
 }
