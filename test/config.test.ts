@@ -107,6 +107,15 @@ describe('the #43300 seed fragment', () => {
 });
 
 describe('startup rules', () => {
+  it('groups: groupScopes needs a source of groups, a groups header is not combined with an assertion, and every group name can match', () => {
+    onlyIssue(issuesOf(TP({}, { auth: { mode: 'trusted-proxy', trustedProxy: { userHeader: 'x-user' }, groupScopes: { admins: ['operator.admin'] } } })), 'gateway.auth.groupScopes', /no group can ever match: set trustedProxy\.groupsHeader/);
+    onlyIssue(issuesOf({ gateway: { auth: { mode: 'token', token: 'tok-0123456789', groupScopes: { admins: ['operator.admin'] } } } }), 'gateway.auth.groupScopes', /needs auth\.mode "trusted-proxy"/);
+    onlyIssue(issuesOf(TP({}, { auth: { mode: 'trusted-proxy', trustedProxy: { userHeader: 'x-user', groupsHeader: 'x-groups' }, groupScopes: { 'a|b': ['operator.read'] } } })), 'gateway.auth.groupScopes.a|b', /could never match/);
+    onlyIssue(issuesOf(TP({}, { auth: { mode: 'trusted-proxy', trustedProxy: { userHeader: 'x-user', groupsHeader: 'X_User' } } })), 'gateway.auth.trustedProxy.groupsHeader', /must differ from userHeader/);
+    const ok = load(TP({}, { auth: { mode: 'trusted-proxy', trustedProxy: { userHeader: 'x-user', groupsHeader: 'X-Authentik-Groups' }, groupScopes: { 'gateway admins': ['operator.admin'] } } }));
+    assert.equal(ok.gateway.auth.mode === 'trusted-proxy' && ok.gateway.auth.groupsHeader, 'x-authentik-groups');
+  });
+
   it('trusted-proxy without a trustedProxy section needs userHeader', () => {
     onlyIssue(issuesOf({ gateway: { auth: { mode: 'trusted-proxy' }, trustedProxies: ['127.0.0.1'] } }), 'gateway.auth.trustedProxy.userHeader', /is required when auth\.mode is "trusted-proxy"/);
   });

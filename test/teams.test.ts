@@ -6,12 +6,20 @@ import assert from 'node:assert/strict';
 import { connectWs, GatewayRequestError, type GatewayClient } from '../src/client/ws.js';
 import { bootGateway, SEED_GATEWAY, type TestGateway } from './fixtures/gateway.fixture.js';
 import { startFakeOpenAi, type FakeOpenAi } from './fixtures/fake-openai.fixture.js';
+import { rawConnect } from './fixtures/raw-tcp.fixture.js';
+import { connectParams } from './fixtures/raw-ws.fixture.js';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 const CAROL = 'carol@example.com'; // an admin
 const owner = (email: string) => `trusted-proxy:${email}`;
 
+const SCRIPTED_AGENTS = {
+  list: [
+    { id: 'manager', default: true, tools: { allow: ['sessions_spawn', 'sessions_list'] }, subagents: { allowAgents: ['worker'] } },
+    { id: 'worker', tools: { allow: ['sessions_list'] } },
+  ],
+};
 const AGENTS = {
   list: [
     { id: 'manager', default: true, tools: { allow: ['sessions_spawn', 'sessions_list'] }, subagents: { allowAgents: ['worker'] } },
@@ -191,5 +199,98 @@ describe('teams: every person\'s sessions are their own', () => {
     await bob.request('agent', { message: 'also private', idempotencyKey: 'ev-b' }, { expectFinal: true, timeoutMs: 10_000 });
     assert.ok(seen.alice!.includes('ev-a') && !seen.alice!.includes('ev-b'));
     assert.ok(seen.bob!.includes('ev-b') && !seen.bob!.includes('ev-a'));
+  });
+});
+
+describe('teams: groups from the proxy grant roles', () => {
+  let gw: TestGateway;
+  const clients: GatewayClient[] = [];
+  const connect = async (headers: Record<string, string>) => {
+    const r = await connectWs({ url: gw.url, headers });
+    clients.push(r.client);
+    return r;
+  };
+  const rawRefusal = async (lines: string[]) => {
+    const { frames, close, peer } = await rawConnect(gw.port, lines, connectParams());
+    peer.socket.destroy();
+    const res = frames.find((f) => f.id === 'raw-connect') as { ok: boolean; error?: { details?: { authReason?: string } } };
+    return { ok: res.ok, authReason: res.error?.details?.authReason, closeCode: close?.closeCode };
+  };
+
+  before(async () => {
+    gw = await bootGateway({
+      gateway: {
+        ...SEED_GATEWAY, port: 0,
+        auth: {
+          ...SEED_GATEWAY.auth,
+          trustedProxy: { ...SEED_GATEWAY.auth.trustedProxy, groupsHeader: 'x-authentik-groups', allowUsers: [ALICE, BOB, CAROL] },
+          identityScopes: { '*': [] },
+          groupScopes: { 'gateway-admins': ['operator.admin'], staff: ['operator.read', 'operator.write'] },
+        },
+      },
+      agents: SCRIPTED_AGENTS,
+    });
+  });
+  after(async () => { for (const c of clients) c.close(); await gw.stop(); });
+
+  it('scopes are the union of the person\'s and the groups\' grants, from authentik\'s "|" and from "," lists', async () => {
+    const none = await connect({ 'x-authentik-email': BOB });
+    assert.deepEqual(none.hello.auth.scopes, [], 'no grant for the person and no group: nothing');
+    const staff = await connect({ 'x-authentik-email': ALICE, 'x-authentik-groups': 'authentik Read-only|staff' });
+    assert.deepEqual([...staff.hello.auth.scopes].sort(), ['operator.read', 'operator.write']);
+    const admin = await connect({ 'x-authentik-email': CAROL, 'x-authentik-groups': 'staff, gateway-admins' });
+    assert.ok(admin.hello.auth.scopes.includes('operator.admin'));
+    const you = (await admin.client.request<{ you: { groups?: string[] } }>('status', {})).you;
+    assert.deepEqual(you.groups, ['staff', 'gateway-admins']);
+  });
+
+  it('a caller without scopes gets no presence (addresses, devices, versions) and no sessions', async () => {
+    await connect({ 'x-authentik-email': ALICE, 'x-authentik-groups': 'staff' });
+    const none = await connect({ 'x-authentik-email': BOB });
+    assert.deepEqual(none.hello.snapshot.presence, []);
+    await assert.rejects(none.client.request('system-presence', {}), refusal('FORBIDDEN', 'MISSING_SCOPE'));
+    await assert.rejects(none.client.request('sessions.list', {}), refusal('FORBIDDEN', 'MISSING_SCOPE'));
+    const staff = await connect({ 'x-authentik-email': ALICE, 'x-authentik-groups': 'staff' });
+    assert.ok((staff.hello.snapshot.presence as unknown[]).length > 0, 'a reader still sees presence');
+  });
+
+  it('the groups header follows the identity header\'s rules: exact name, once, a sane value', async () => {
+    const me = `x-authentik-email: ${CAROL}`;
+    const cases: [string[], string][] = [
+      [[me, 'x-authentik-groups: staff', 'X-Authentik-Groups: gateway-admins'], 'trusted_proxy_header_duplicate'],
+      [[me, 'x_authentik_groups: gateway-admins'], 'trusted_proxy_header_alias'],
+      [[me, 'x-authentik-groups: staff', 'x.authentik.groups: gateway-admins'], 'trusted_proxy_header_alias'],
+      [[me, 'x-authentik-groups: staff|gateway\tadmins'], 'trusted_proxy_groups_invalid'],
+      [[me, `x-authentik-groups: ${'g'.repeat(300)}`], 'trusted_proxy_groups_invalid'],
+      [[me, `x-authentik-groups: ${Array.from({ length: 300 }, (_, i) => `g${i}`).join('|')}`], 'trusted_proxy_groups_invalid'],
+    ];
+    for (const [lines, reason] of cases) {
+      assert.deepEqual(await rawRefusal(lines), { ok: false, authReason: reason, closeCode: 1008 }, lines.join(' | '));
+    }
+    // The control: the same raw client with one clean groups header is accepted.
+    assert.equal((await rawRefusal([me, 'x-authentik-groups: gateway-admins'])).ok, true);
+  });
+
+  it('groups from an untrusted peer count for nothing (the connection is refused before any header is read)', async () => {
+    await assert.rejects(connectWs({ url: gw.url, localAddress: '127.0.0.2', headers: { 'x-authentik-email': CAROL, 'x-authentik-groups': 'gateway-admins' } }),
+      (e: Error & { authReason?: string }) => e.authReason === 'trusted_proxy_untrusted_source');
+  });
+});
+
+describe('auth mode none: a relayed connection is not the operator', () => {
+  let gw: TestGateway;
+  before(async () => { gw = await bootGateway({ gateway: { auth: { mode: 'none' } }, agents: SCRIPTED_AGENTS }); });
+  after(() => gw.stop());
+
+  it('a direct local client may ask for admin; one relayed with X-Forwarded-For gets read and write only', async () => {
+    const direct = await connectWs({ url: gw.url });
+    assert.ok(direct.hello.auth.scopes.includes('operator.admin'));
+    direct.client.close();
+    for (const headers of [{ 'x-forwarded-for': '203.0.113.7' }, { forwarded: 'for=203.0.113.7' }, { 'x-real-ip': '203.0.113.7' }] as Record<string, string>[]) {
+      const relayed = await connectWs({ url: gw.url, headers });
+      assert.deepEqual([...relayed.hello.auth.scopes].sort(), ['operator.read', 'operator.write'], JSON.stringify(headers));
+      await assert.rejects(relayed.client.request('sessions.list', { owner: 'someone' }), refusal('FORBIDDEN', 'NOT_OWNER'));
+      relayed.client.close();
+    }
   });
 });

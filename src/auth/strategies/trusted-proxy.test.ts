@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Ingress } from '../../transport/ingress.js';
 import type { AuthDecision } from '../decision.js';
-import { compileAllowUsers, createTrustedProxyStrategy, invalidUserValue, MAX_USER_LENGTH, type TrustedProxyConfig } from './trusted-proxy.js';
+import { compileAllowUsers, createTrustedProxyStrategy, invalidUserValue, MAX_GROUP_LENGTH, MAX_GROUPS, MAX_USER_LENGTH, parseGroups, type TrustedProxyConfig } from './trusted-proxy.js';
 
 function ingress(headers: [string, string][], over: Partial<Ingress> = {}): Ingress {
   return {
@@ -160,5 +160,34 @@ describe('invalidUserValue', () => {
     assert.equal(invalidUserValue('a'.repeat(MAX_USER_LENGTH + 1)), true);
     assert.equal(invalidUserValue('tab\there'), true);
     assert.equal(invalidUserValue('del\u007f'), true);
+  });
+});
+
+describe('groups header', () => {
+  const GROUPS = { groupsHeader: 'x-authentik-groups' };
+  const me: [string, string] = ['x-authentik-email', 'me@example.com'];
+  it('parses authentik\'s "|" list and "," lists: trimmed, NFC, empty entries and duplicates dropped', () => {
+    assert.deepEqual(parseGroups(' admins | staff||staff '), ['admins', 'staff']);
+    assert.deepEqual(parseGroups('a,b, c'), ['a', 'b', 'c']);
+    assert.deepEqual(parseGroups('Cafe\u0301'), ['Café']);
+    assert.deepEqual(parseGroups(''), []);
+  });
+  it('refuses rather than cuts: a control character, a name over the limit, too many groups', () => {
+    assert.equal(parseGroups('a\u0000b'), null);
+    assert.equal(parseGroups('x'.repeat(MAX_GROUP_LENGTH + 1)), null);
+    assert.equal(parseGroups(Array.from({ length: MAX_GROUPS + 1 }, (_, i) => `g${i}`).join('|')), null);
+    assert.equal(parseGroups(Array.from({ length: MAX_GROUPS }, (_, i) => `g${i}`).join('|'))!.length, MAX_GROUPS);
+  });
+  it('puts the groups on the principal, decoding UTF-8 bytes as Node hands them over (Latin-1)', () => {
+    const utf8AsLatin1 = Buffer.from('Entwickler|Büro', 'utf8').toString('latin1');
+    assert.deepEqual(decide(GROUPS, [me, ['x-authentik-groups', utf8AsLatin1]]),
+      { kind: 'allow', principal: { kind: 'trusted-proxy', user: 'me@example.com', groups: ['Entwickler', 'Büro'] } });
+    assert.deepEqual(decide(GROUPS, [me]), { kind: 'allow', principal: { kind: 'trusted-proxy', user: 'me@example.com' } }, 'no header: no groups');
+  });
+  it('denies invalid UTF-8, duplicates and aliases of the groups header', () => {
+    denied(decide(GROUPS, [me, ['x-authentik-groups', 'B\xfcro']]), 'trusted_proxy_groups_invalid', 'x-authentik-groups');
+    denied(decide(GROUPS, [me, ['x-authentik-groups', 'a'], ['X-Authentik-Groups', 'b']]), 'trusted_proxy_header_duplicate', 'x-authentik-groups');
+    denied(decide(GROUPS, [me, ['x_authentik_groups', 'admins']]), 'trusted_proxy_header_alias', 'x_authentik_groups');
+    assert.equal(decide({}, [me, ['x-authentik-groups', 'a\u0000']]).kind, 'allow', 'without groupsHeader configured the header is just another header');
   });
 });
