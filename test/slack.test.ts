@@ -123,6 +123,24 @@ describe('slack channel in a trusted-proxy gateway', () => {
     assert.deepEqual(history.messages.filter((m) => m.role === 'user').map((m) => m.content[0]!.text), ['hello there', 'and again']);
   });
 
+  it('someone else writing to a Slack user\'s session key reaches only their own session: the Slack reply answers the event that started it', async () => {
+    const { client: bob } = await connectWs({ url: gw.url, headers: { 'x-authentik-email': 'openclaw-internal@local' } });
+    try {
+      const dm = slack.sendEvent({ type: 'message', channel_type: 'im', user: 'U456', channel: 'D200', text: 'my own question' });
+      const key = `agent:manager:slack:T123:D200:${dm.ts}`;
+      const sent = await bob.request<{ status: string }>('chat.send', { sessionKey: key, message: 'bob injected', idempotencyKey: `inject-${dm.ts}` });
+      assert.equal(sent.status, 'started', 'Bob may write, but only to a session of his own under that key');
+      const reply = await waitFor('the DM reply', () => slack.posts.find((p) => p.thread_ts === dm.ts));
+      assert.equal(reply.text, 'echo: my own question');
+      const mine = await operator.request<HistoryWire>('chat.history', { sessionKey: key, owner: SLACK_OWNER });
+      assert.deepEqual(mine.messages.filter((m) => m.role === 'user').map((m) => m.content[0]!.text), ['my own question']);
+      const bobs = await bob.request<HistoryWire & { owner: string }>('chat.history', { sessionKey: key });
+      assert.equal(bobs.owner, 'trusted-proxy:openclaw-internal@local');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.ok(!slack.posts.some((p) => String(p.text).includes('bob injected')), 'nothing of Bob\'s reached Slack');
+    } finally { bob.close(); }
+  });
+
   it('ignores users and channels not allowed, bots and edits without replying, but acks every envelope', async () => {
     const postsBefore = slack.posts.length;
     const ignored = [
