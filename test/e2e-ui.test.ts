@@ -100,8 +100,11 @@ describe('control UI pages through a long transcript', () => {
       await page.click('#load-older');
       for (let t = 0; (await page.$$eval('.msg', (els) => els.length)) <= before; t++) { assert.ok(t < 200, 'an older page arrived'); await new Promise((r) => setTimeout(r, 50)); }
     }
-    const texts = await page.$$eval('.msg', (els) => els.map((e) => e.textContent));
+    const texts = await page.$$eval('.msg .body', (els) => els.map((e) => e.textContent));
     assert.deepEqual(texts, Array.from({ length: 8 }, (_, i) => [`/reply line ${i}`, `line ${i}`]).flat());
+    // Each bubble says who wrote it: the token holder's own messages are "You", the agent's its id.
+    const senders = await page.$$eval('.msg .sender', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(senders, Array.from({ length: 8 }, () => ['You', 'manageragent']).flat());
     await page.close();
   });
 });

@@ -5,10 +5,11 @@ import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { gatewayUrl, takeCredentials, UiGateway, type ConnState, type Refusal } from './gateway.js';
 import { explainRefusal } from './reasons.js';
+import { displayName, isAgent, isMe } from './people.js';
 
-interface Session { key: string; agentId: string; label?: string; spawnedBy?: string; status: string; actingFor: string; depth: number; updatedAt: number }
-interface Agent { id: string; name?: string }
-interface Msg { role: string; content: any; toolName?: string; isError?: boolean; actingFor?: string; timestamp: number }
+interface Session { key: string; owner?: string; agentId: string; label?: string; spawnedBy?: string; status: string; actingFor: string; depth: number; updatedAt: number }
+interface Agent { id: string; name?: string; model?: { primary?: string } }
+interface Msg { role: string; content: any; toolName?: string; isError?: boolean; actingFor?: string; sender?: string; timestamp: number }
 interface LiveTool { id: string; name: string; phase: string; args?: unknown; result?: unknown; isError?: boolean }
 
 const basePath = document.documentElement.dataset.basePath || '/';
@@ -18,7 +19,7 @@ const short = (v: unknown, n = 160): string => {
   return s.length > n ? `${s.slice(0, n)}…` : s;
 };
 
-function SessionTree({ sessions, selected, onSelect }: { sessions: Session[]; selected: string; onSelect: (k: string) => void }) {
+function SessionTree({ sessions, selected, me, onSelect }: { sessions: Session[]; selected: string; me: string; onSelect: (k: string) => void }) {
   const byParent = useMemo(() => {
     const keys = new Set(sessions.map((s) => s.key));
     const m = new Map<string, Session[]>();
@@ -39,6 +40,7 @@ function SessionTree({ sessions, selected, onSelect }: { sessions: Session[]; se
               <span class="name">{s.label ?? (s.key.includes(':subagent:') ? `${s.agentId} (subagent)` : s.agentId)}</span>
               <span class={`status st-${s.status}`}>{s.status}</span>
               <span class="who">for {s.actingFor}</span>
+              {s.owner && !isMe(s.owner, me) && <span class="owner">owner: {displayName(s.owner)}</span>}
             </button>
             {renderLevel(s.key)}
           </li>
@@ -49,7 +51,7 @@ function SessionTree({ sessions, selected, onSelect }: { sessions: Session[]; se
   return <nav id="sessions" aria-label="Sessions">{renderLevel('') ?? <p class="muted">No sessions yet. Send a message to an agent to start one.</p>}</nav>;
 }
 
-function Transcript({ messages, streaming, tools, onOlder }: { messages: Msg[]; streaming: string; tools: LiveTool[]; onOlder?: (() => void) | undefined }) {
+function Transcript({ messages, streaming, tools, me, agent, onOlder }: { messages: Msg[]; streaming: string; tools: LiveTool[]; me: string; agent: string; onOlder?: (() => void) | undefined }) {
   const end = useRef<HTMLDivElement>(null);
   const newest = messages[messages.length - 1];
   // Follow the conversation as it grows at the end, not when older pages are added at the top.
@@ -63,18 +65,47 @@ function Transcript({ messages, streaming, tools, onOlder }: { messages: Msg[]; 
           return <div key={i} class={`tool-result ${m.isError ? 'error' : 'ok'}`} data-tool={m.toolName}>← {m.toolName} {m.isError ? 'failed' : 'ok'}: <code>{short(text)}</code></div>;
         }
         const blocks: any[] = Array.isArray(m.content) ? m.content : [];
+        const mine = m.role === 'user' && isMe(m.sender, me);
         return (
-          <div key={i} class={`msg ${m.role}`}>
-            {blocks.map((b, j) => b.type === 'toolCall'
-              ? <div key={j} class="tool-call" data-tool={b.name}>→ {b.name} <code>{short(b.arguments)}</code></div>
-              : <p key={j}>{b.text}</p>)}
+          <div key={i} class={`msg ${m.role}${mine ? ' mine' : ''}`} data-sender={m.sender}>
+            <Sender id={m.sender} mine={mine} />
+            <div class="body">
+              {blocks.map((b, j) => b.type === 'toolCall'
+                ? <div key={j} class="tool-call" data-tool={b.name}>→ {b.name} <code>{short(b.arguments)}</code></div>
+                : <p key={j}>{b.text}</p>)}
+            </div>
           </div>
         );
       })}
       {tools.map((t) => <div key={t.id} class={`tool-live ${t.isError ? 'error' : ''}`}>{t.phase === 'result' ? '←' : '→'} {t.name} {t.phase === 'result' ? (t.isError ? 'failed' : 'ok') : 'running…'}</div>)}
-      {streaming && <div class="msg assistant streaming"><p>{streaming}</p></div>}
+      {streaming && <div class="msg assistant streaming"><Sender id={`agent:${agent}`} mine={false} /><div class="body"><p>{streaming}</p></div></div>}
       <div ref={end} />
     </div>
+  );
+}
+
+/** Who wrote a bubble: "You", the person's name, or the agent's id. */
+function Sender({ id, mine }: { id: string | undefined; mine: boolean }) {
+  if (!id) return null;
+  const name = mine ? 'You' : displayName(id);
+  return <span class={`sender ${isAgent(id) ? 'agent' : 'person'}`} title={id}>{name}{isAgent(id) && <span class="badge">agent</span>}</span>;
+}
+
+const HINT_KEY = 'clawgate.scriptedHintDismissed';
+
+/** What the built-in scripted model understands (docs/agents/scripted-model.md), until dismissed. */
+function ScriptedHint({ agent, onDismiss }: { agent: string; onDismiss: () => void }) {
+  return (
+    <section id="scripted-hint" class="hint" role="note" aria-labelledby="scripted-hint-title">
+      <h3 id="scripted-hint-title">{agent} uses the built-in scripted model</h3>
+      <p>It does not write language; it follows directives, one per line:</p>
+      <ul>
+        <li>plain text → it answers <code>echo: </code> and your text</li>
+        <li><code>/reply TEXT</code> → it answers TEXT</li>
+        <li><code>/tool NAME JSON</code> → it calls a tool, e.g. <code>/tool sessions_list {'{}'}</code>, then reports each result</li>
+      </ul>
+      <button type="button" id="scripted-hint-dismiss" onClick={onDismiss}>Got it</button>
+    </section>
   );
 }
 
@@ -83,6 +114,9 @@ function App() {
   const [state, setState] = useState<ConnState>('connecting');
   const [refusal, setRefusal] = useState<Refusal | undefined>();
   const [me, setMe] = useState<string>('');
+  const [myId, setMyId] = useState<string>('');
+  const [owner, setOwner] = useState<string | undefined>();
+  const [hintDismissed, setHintDismissed] = useState(() => localStorage.getItem(HINT_KEY) === '1');
   const [agents, setAgents] = useState<Agent[]>([]);
   const [sessions, setSessions] = useState<Session[]>([]);
   const [selected, setSelected] = useState('');
@@ -102,6 +136,7 @@ function App() {
   const loadHistory = (key: string) => gw.current?.request('chat.history', { sessionKey: key, limit: 200 }).then((r) => {
     if (selectedRef.current !== key) return;
     setMessages(r.messages);
+    setOwner(r.owner);
     setOlder(r.hasMore ? r.nextOffset : undefined);
   }).catch(() => {});
   const loadOlder = (key: string, offset: number) => gw.current?.request('chat.history', { sessionKey: key, limit: 200, offset }).then((r) => {
@@ -138,7 +173,7 @@ function App() {
 
   useEffect(() => {
     if (state !== 'connected' || !gw.current) return;
-    gw.current.request('status').then((s) => setMe(s.you.description)).catch(() => {});
+    gw.current.request('status').then((s) => { setMe(s.you.description); setMyId(s.you.principal); }).catch(() => {});
     gw.current.request('agents.list').then((r) => {
       setAgents(r.agents);
       if (!selectedRef.current) setSelected(`agent:${r.defaultId}:main`);
@@ -146,7 +181,7 @@ function App() {
     refreshSessions();
   }, [state]);
 
-  useEffect(() => { streamRun.current = undefined; setMessages([]); setOlder(undefined); setStreaming(''); setTools([]); if (selected && state === 'connected') loadHistory(selected); }, [selected, state]);
+  useEffect(() => { streamRun.current = undefined; setMessages([]); setOwner(undefined); setOlder(undefined); setStreaming(''); setTools([]); if (selected && state === 'connected') loadHistory(selected); }, [selected, state]);
 
   const send = async (e: Event) => {
     e.preventDefault();
@@ -154,13 +189,15 @@ function App() {
     if (!text || !gw.current) return;
     setError('');
     setDraft('');
-    setMessages((m) => [...m, { role: 'user', content: [{ type: 'text', text }], timestamp: Date.now() }]);
+    setMessages((m) => [...m, { role: 'user', content: [{ type: 'text', text }], sender: myId || undefined, timestamp: Date.now() }]);
     try { await gw.current.request('chat.send', { sessionKey: selected, message: text }); }
     catch (err) { setError((err as Error).message); }
   };
 
   const explained = refusal?.authReason || state === 'refused' ? explainRefusal(refusal?.authReason, refusal?.message ?? '') : undefined;
   const agentOf = selected.split(':')[1] ?? '';
+  const scripted = agents.find((a) => a.id === agentOf)?.model?.primary === 'clawgate/scripted';
+  const ownerText = owner === undefined ? undefined : isMe(owner, myId) ? 'Your session' : `Session of ${displayName(owner)}`;
   // Only offer a credential form when a credential is what is missing (never for proxy or origin refusals).
   const askFor = explained?.code.startsWith('token_') ? 'token' : explained?.code.startsWith('password_') ? 'password' : undefined;
 
@@ -191,11 +228,15 @@ function App() {
           {agents.map((a) => <li key={a.id}><button type="button" class={agentOf === a.id && selected.endsWith(':main') ? 'selected' : ''} onClick={() => setSelected(`agent:${a.id}:main`)}>{a.name ?? a.id}</button></li>)}
         </ul>
         <h2>Sessions</h2>
-        <SessionTree sessions={sessions} selected={selected} onSelect={setSelected} />
+        <SessionTree sessions={sessions} selected={selected} me={myId} onSelect={setSelected} />
       </aside>
       <main>
-        <h2 id="chat-title">{selected || 'Chat'}</h2>
-        <Transcript messages={messages} streaming={streaming} tools={tools} onOlder={older === undefined ? undefined : () => loadOlder(selected, older)} />
+        <div class="chat-head">
+          <h2 id="chat-title">{selected || 'Chat'}</h2>
+          {ownerText && <span id="chat-owner" class={isMe(owner, myId) ? 'mine' : 'theirs'}>{ownerText}</span>}
+        </div>
+        {scripted && !hintDismissed && <ScriptedHint agent={agentOf} onDismiss={() => { localStorage.setItem(HINT_KEY, '1'); setHintDismissed(true); }} />}
+        <Transcript messages={messages} streaming={streaming} tools={tools} me={myId} agent={agentOf} onOlder={older === undefined ? undefined : () => loadOlder(selected, older)} />
         {error && <p id="chat-error" role="alert">{error}</p>}
         <form id="chat-form" onSubmit={send}>
           <label for="chat-input" class="visually-hidden">Message</label>
