@@ -19,12 +19,15 @@ const short = (v: unknown, n = 160): string => {
   return s.length > n ? `${s.slice(0, n)}…` : s;
 };
 
-function SessionTree({ sessions, selected, me, onSelect }: { sessions: Session[]; selected: string; me: string; onSelect: (k: string) => void }) {
+/** A session's identity in the tree: its key within its owner (an admin sees several people's `agent:<id>:main`). */
+const idOf = (owner: string | undefined, key: string): string => `${owner ?? ''}\n${key}`;
+
+function SessionTree({ sessions, selected, me, onSelect }: { sessions: Session[]; selected: string; me: string; onSelect: (key: string, owner: string | undefined) => void }) {
   const byParent = useMemo(() => {
-    const keys = new Set(sessions.map((s) => s.key));
+    const keys = new Set(sessions.map((s) => idOf(s.owner, s.key)));
     const m = new Map<string, Session[]>();
     for (const s of sessions) {
-      const parent = s.spawnedBy && keys.has(s.spawnedBy) ? s.spawnedBy : '';
+      const parent = s.spawnedBy && keys.has(idOf(s.owner, s.spawnedBy)) ? idOf(s.owner, s.spawnedBy) : '';
       m.set(parent, [...(m.get(parent) ?? []), s]);
     }
     return m;
@@ -34,17 +37,21 @@ function SessionTree({ sessions, selected, me, onSelect }: { sessions: Session[]
     if (!items?.length) return null;
     return (
       <ul class={parent ? 'children' : 'tree'}>
-        {items.map((s) => (
-          <li key={s.key} data-key={s.key} data-depth={s.depth}>
-            <button type="button" class={`session ${s.key === selected ? 'selected' : ''}`} aria-current={s.key === selected ? 'true' : undefined} onClick={() => onSelect(s.key)}>
+        {items.map((s) => {
+          const id = idOf(s.owner, s.key);
+          const mine = !s.owner || isMe(s.owner, me);
+          return (
+          <li key={id} data-key={s.key} data-owner={s.owner} data-depth={s.depth}>
+            <button type="button" class={`session ${id === selected ? 'selected' : ''}`} aria-current={id === selected ? 'true' : undefined} onClick={() => onSelect(s.key, mine ? undefined : s.owner)}>
               <span class="name">{s.label ?? (s.key.includes(':subagent:') ? `${s.agentId} (subagent)` : s.agentId)}</span>
               <span class={`status st-${s.status}`}>{s.status}</span>
               <span class="who">for {s.actingFor}</span>
-              {s.owner && !isMe(s.owner, me) && <span class="owner">owner: {displayName(s.owner)}</span>}
+              {!mine && <span class="owner">owner: {displayName(s.owner)}</span>}
             </button>
-            {renderLevel(s.key)}
+            {renderLevel(id)}
           </li>
-        ))}
+          );
+        })}
       </ul>
     );
   };
@@ -53,11 +60,22 @@ function SessionTree({ sessions, selected, me, onSelect }: { sessions: Session[]
 
 function Transcript({ messages, streaming, tools, me, agent, onOlder }: { messages: Msg[]; streaming: string; tools: LiveTool[]; me: string; agent: string; onOlder?: (() => void) | undefined }) {
   const end = useRef<HTMLDivElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const atEnd = useRef(true);
   const newest = messages[messages.length - 1];
   // Follow the conversation as it grows at the end, not when older pages are added at the top.
   useEffect(() => { end.current?.scrollIntoView({ block: 'end' }); }, [newest, streaming, tools.length]);
+  // A reader at the end stays there when the window changes size (a phone turned, a keyboard opened).
+  useEffect(() => {
+    const el = box.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => { if (atEnd.current) el.scrollTop = el.scrollHeight; });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const onScroll = () => { const el = box.current; if (el) atEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24; };
   return (
-    <div id="transcript" role="log" aria-live="polite" aria-label="Conversation">
+    <div id="transcript" ref={box} onScroll={onScroll} role="log" aria-live="polite" aria-label="Conversation">
       {onOlder && <button type="button" id="load-older" class="load-older" onClick={onOlder}>Load older messages</button>}
       {messages.map((m, i) => {
         if (m.role === 'toolResult') {
@@ -120,6 +138,11 @@ function App() {
   const [agents, setAgents] = useState<Agent[]>([]);
   const [sessions, setSessions] = useState<Session[]>([]);
   const [selected, setSelected] = useState('');
+  /** Whose session is open: undefined for the caller's own; another owner's only for operator.admin (read-only). */
+  const [viewing, setViewing] = useState<string | undefined>();
+  const viewingRef = useRef(viewing);
+  viewingRef.current = viewing;
+  const open = (key: string, who?: string) => { setSelected(key); setViewing(who); };
   const [messages, setMessages] = useState<Msg[]>([]);
   const [streaming, setStreaming] = useState('');
   const [tools, setTools] = useState<LiveTool[]>([]);
@@ -133,14 +156,14 @@ function App() {
   const refreshSessions = () => gw.current?.request('sessions.list', { limit: 200 }).then((r) => setSessions(r.sessions)).catch(() => {});
   // History comes in pages (docs/protocol.md#responses-are-bounded-and-paged): the newest first, older ones on request.
   const [older, setOlder] = useState<number | undefined>();
-  const loadHistory = (key: string) => gw.current?.request('chat.history', { sessionKey: key, limit: 200 }).then((r) => {
-    if (selectedRef.current !== key) return;
+  const loadHistory = (key: string, who = viewingRef.current) => gw.current?.request('chat.history', { sessionKey: key, limit: 200, ...(who ? { owner: who } : {}) }).then((r) => {
+    if (selectedRef.current !== key || viewingRef.current !== who) return;
     setMessages(r.messages);
     setOwner(r.owner);
     setOlder(r.hasMore ? r.nextOffset : undefined);
   }).catch(() => {});
-  const loadOlder = (key: string, offset: number) => gw.current?.request('chat.history', { sessionKey: key, limit: 200, offset }).then((r) => {
-    if (selectedRef.current !== key) return;
+  const loadOlder = (key: string, offset: number, who = viewingRef.current) => gw.current?.request('chat.history', { sessionKey: key, limit: 200, offset, ...(who ? { owner: who } : {}) }).then((r) => {
+    if (selectedRef.current !== key || viewingRef.current !== who) return;
     setMessages((m) => [...r.messages, ...m]);
     setOlder(r.hasMore ? r.nextOffset : undefined);
   }).catch(() => {});
@@ -153,11 +176,11 @@ function App() {
     g.on('sessions.changed', soon);
     g.on('agent', (e) => {
       if (e.stream === 'lifecycle') soon();
-      if (e.sessionKey !== selectedRef.current || e.stream !== 'tool') return;
+      if (e.sessionKey !== selectedRef.current || viewingRef.current || e.stream !== 'tool') return;
       setTools((ts) => [...ts.filter((t) => t.id !== e.data.toolCallId), { id: e.data.toolCallId, name: e.data.name, phase: e.data.phase, isError: e.data.isError }]);
     });
     g.on('chat', (e) => {
-      if (e.sessionKey !== selectedRef.current) return;
+      if (e.sessionKey !== selectedRef.current || viewingRef.current) return;
       // Deltas carry only their new text (docs/protocol.md#streaming): append, restarting per run.
       if (e.state === 'delta') {
         const fresh = streamRun.current !== e.runId;
@@ -181,12 +204,12 @@ function App() {
     refreshSessions();
   }, [state]);
 
-  useEffect(() => { streamRun.current = undefined; setMessages([]); setOwner(undefined); setOlder(undefined); setStreaming(''); setTools([]); if (selected && state === 'connected') loadHistory(selected); }, [selected, state]);
+  useEffect(() => { streamRun.current = undefined; setMessages([]); setOwner(undefined); setOlder(undefined); setStreaming(''); setTools([]); if (selected && state === 'connected') loadHistory(selected, viewing); }, [selected, viewing, state]);
 
   const send = async (e: Event) => {
     e.preventDefault();
     const text = draft.trim();
-    if (!text || !gw.current) return;
+    if (!text || !gw.current || viewing) return;
     setError('');
     setDraft('');
     setMessages((m) => [...m, { role: 'user', content: [{ type: 'text', text }], sender: myId || undefined, timestamp: Date.now() }]);
@@ -225,10 +248,10 @@ function App() {
       <aside>
         <h2>Agents</h2>
         <ul id="agents">
-          {agents.map((a) => <li key={a.id}><button type="button" class={agentOf === a.id && selected.endsWith(':main') ? 'selected' : ''} onClick={() => setSelected(`agent:${a.id}:main`)}>{a.name ?? a.id}</button></li>)}
+          {agents.map((a) => <li key={a.id}><button type="button" class={agentOf === a.id && !viewing && selected.endsWith(':main') ? 'selected' : ''} onClick={() => open(`agent:${a.id}:main`)}>{a.name ?? a.id}</button></li>)}
         </ul>
         <h2>Sessions</h2>
-        <SessionTree sessions={sessions} selected={selected} me={myId} onSelect={setSelected} />
+        <SessionTree sessions={sessions} selected={idOf(viewing ?? owner, selected)} me={myId} onSelect={open} />
       </aside>
       <main>
         <div class="chat-head">
@@ -236,15 +259,15 @@ function App() {
           {ownerText && <span id="chat-owner" class={isMe(owner, myId) ? 'mine' : 'theirs'}>{ownerText}</span>}
         </div>
         {scripted && !hintDismissed && <ScriptedHint agent={agentOf} onDismiss={() => { localStorage.setItem(HINT_KEY, '1'); setHintDismissed(true); }} />}
-        <Transcript messages={messages} streaming={streaming} tools={tools} me={myId} agent={agentOf} onOlder={older === undefined ? undefined : () => loadOlder(selected, older)} />
+        <Transcript messages={messages} streaming={streaming} tools={tools} me={myId} agent={agentOf} onOlder={older === undefined ? undefined : () => loadOlder(selected, older, viewing)} />
         {error && <p id="chat-error" role="alert">{error}</p>}
         <form id="chat-form" onSubmit={send}>
           <label for="chat-input" class="visually-hidden">Message</label>
-          <textarea id="chat-input" rows={3} value={draft} placeholder={`Message ${agentOf || 'an agent'} (Enter to send, Shift+Enter for a new line)`}
+          <textarea id="chat-input" rows={3} value={draft} placeholder={viewing ? `Read-only: ${displayName(viewing)}'s session` : `Message ${agentOf || 'an agent'} (Enter to send, Shift+Enter for a new line)`}
             onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
             onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) { void send(e); } }}
-            disabled={state !== 'connected'} />
-          <button type="submit" disabled={state !== 'connected' || !draft.trim()}>Send</button>
+            disabled={state !== 'connected' || !!viewing} />
+          <button type="submit" disabled={state !== 'connected' || !!viewing || !draft.trim()}>Send</button>
         </form>
       </main>
     </div>
