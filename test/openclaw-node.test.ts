@@ -145,6 +145,36 @@ describe('openclaw-node 0.14 against clawgate', () => {
     });
   });
 
+  it('sessions.describe/compact/reset/delete, config.get (redacted), channels.status and agents.list: the wrapped methods clawgate has', async () => {
+    await withClient(gw, async (c) => {
+      const key = 'agent:worker:ocn-lifecycle';
+      const sent = await c.sessions.send(key, 'first') as { runId: string };
+      assert.equal((await c.agentWait(sent.runId, { timeoutMs: 5_000 })).status, 'ok');
+
+      const described = await c.sessions.describe(key) as unknown as { session: { key: string; sessionId: string } | null };
+      assert.equal(described.session?.key, key);
+      const compacted = await c.sessions.compact(key, { maxLines: 1 }) as { ok: boolean; compacted: boolean; kept: number };
+      assert.deepEqual([compacted.ok, compacted.compacted, compacted.kept], [true, true, 1]);
+      const reset = await c.sessions.reset(key, { reason: 'reset' }) as { ok: boolean; entry: { sessionId: string } };
+      assert.equal(reset.ok, true);
+      assert.notEqual(reset.entry.sessionId, described.session?.sessionId);
+      assert.equal(((await c.sessions.history(key)) as unknown as { messages: unknown[] }).messages.length, 0);
+      const deleted = await c.sessions.delete(key, { deleteTranscript: true }) as { ok: boolean; deleted: boolean };
+      assert.deepEqual([deleted.ok, deleted.deleted], [true, true]);
+
+      const cfg = await c.config.get() as { config: { gateway: { auth: { mode: string; token: string } } }; hash: string };
+      assert.equal(cfg.config.gateway.auth.mode, 'token');
+      assert.equal(cfg.config.gateway.auth.token, '__OPENCLAW_REDACTED__');
+      assert.match(cfg.hash, /^[0-9a-f]{64}$/);
+      assert.ok(!JSON.stringify(cfg).includes(TOKEN));
+
+      const channels = await c.channels.status() as { channelOrder: string[]; channelAccounts: Record<string, unknown> };
+      assert.deepEqual(channels.channelOrder, []);
+      const agents = await c.agents.list();
+      assert.deepEqual(agents.agents.map((a) => a.id), ['manager', 'worker']);
+    });
+  });
+
   it('rejects connect() with a wrong token, never reaching hello-ok', async () => {
     const c = client(gw, 'not-the-token');
     await assert.rejects(c.connect(), /closed before handshake completed/);
