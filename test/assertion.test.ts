@@ -54,7 +54,9 @@ describe('trusted-proxy with a signed assertion (JWKS over HTTP)', () => {
     key = await signingKey('k1', 'ES256');
     forger = await signingKey('k1', 'ES256');
     jwks = await serveJwks([key.jwk]);
-    gw = await bootGateway({ gateway: gatewayWith({ jwksUrl: jwks.url, groupsClaim: 'groups' }, { userHeader: 'x-authentik-email' }) });
+    const g = gatewayWith({ jwksUrl: jwks.url, groupsClaim: 'groups' }, { userHeader: 'x-authentik-email' }) as { auth: Record<string, unknown> };
+    // Members of the signed "ops" group get admin (groupScopes), which /metrics needs.
+    gw = await bootGateway({ gateway: { ...g, auth: { ...g.auth, groupScopes: { ops: ['operator.admin'] } } } });
   });
   after(async () => { await gw.stop(); await jwks.close(); });
 
@@ -94,8 +96,9 @@ describe('trusted-proxy with a signed assertion (JWKS over HTTP)', () => {
       const res = await fetch(`http://127.0.0.1:${gw.port}/metrics`, { headers });
       return { status: res.status, body: await res.text() };
     };
-    const ok = await get({ [HEADER]: await signAssertion(key, ME) });
+    const ok = await get({ [HEADER]: await signAssertion(key, { ...ME, groups: ['ops'] }) });
     assert.equal(ok.status, 200);
+    assert.equal((await get({ [HEADER]: await signAssertion(key, ME) })).status, 403, 'verified, but not in an admin group');
     assert.match(ok.body, /^# HELP /m);
     assert.deepEqual(await get({ 'x-authentik-email': 'me@example.com' }), { status: 401, body: JSON.stringify({ error: 'unauthorized', authReason: 'trusted_proxy_assertion_missing' }) });
     assert.deepEqual(await get({ [HEADER]: await signAssertion(forger, ME) }), { status: 401, body: JSON.stringify({ error: 'unauthorized', authReason: 'trusted_proxy_assertion_signature' }) });
