@@ -12,6 +12,7 @@ import { configuredSecrets, loadConfig } from '../src/config/load.js';
 import { ConfigError } from '../src/config/errors.js';
 import { bootGateway, SEED_GATEWAY, tempDir, type TestGateway } from './fixtures/gateway.fixture.js';
 import { startFakeSlack, type FakeSlack } from './fixtures/fake-slack.fixture.js';
+import { waitFor } from './fixtures/wait.fixture.js';
 
 const APP_TOKEN = 'xapp-1-AFAKE-1111111111-0123456789abcdef0123456789abcdef';
 const BOT_TOKEN = 'xoxb-2222222222-3333333333-FakeBotTokenValue4242';
@@ -29,16 +30,6 @@ interface Health { channels: Record<string, SlackStatus>; channelOrder: string[]
 const SLACK_OWNER = 'slack:T123/U456';
 interface SessionWire { key: string; owner: string; agentId: string; spawnedBy?: string; actingFor: string; lastRunId?: string; sessionKind: string }
 interface HistoryWire { messages: { role: string; content: { text: string }[]; actingFor?: string }[] }
-
-async function waitFor<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const slackStatus = async (client: GatewayClient): Promise<SlackStatus> => (await client.request<Health>('health')).channels.slack!;
 

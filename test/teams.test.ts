@@ -7,6 +7,7 @@ import { connectWs, GatewayRequestError, type GatewayClient } from '../src/clien
 import { bootGateway, SEED_GATEWAY, type TestGateway } from './fixtures/gateway.fixture.js';
 import { startFakeOpenAi, type FakeOpenAi } from './fixtures/fake-openai.fixture.js';
 import { rawConnect } from './fixtures/raw-tcp.fixture.js';
+import { waitFor } from './fixtures/wait.fixture.js';
 import { connectParams } from './fixtures/raw-ws.fixture.js';
 
 const ALICE = 'alice@example.com';
@@ -34,16 +35,6 @@ type Final = { status: string; result: { payloads: { text: string }[] } };
 
 const refusal = (code: string, detail: string) => (e: unknown) =>
   e instanceof GatewayRequestError && e.code === code && (e.details as { code?: string } | undefined)?.code === detail;
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('teams: every person\'s sessions are their own', () => {
   let gw: TestGateway;
