@@ -15,6 +15,8 @@ import { launchBrowser, type TestBrowser } from './fixtures/browser.fixture.js';
 
 const ME = 'trusted-proxy:me@example.com';
 const ALICE = 'trusted-proxy:alice@example.com';
+/** An admin (identityScopes): sees every owner's sessions, and opens another's read-only. */
+const CAROL = 'carol@example.com';
 const MAIN = 'agent:manager:main';
 const AGENTS = { list: [{ id: 'manager', default: true }, { id: 'worker' }] };
 const TEST_TIMEOUT = 60_000;
@@ -80,6 +82,7 @@ describe('two people in the control UI through nginx', () => {
   let nginx: RunningProxy;
   let mine: TestBrowser;
   let hers: TestBrowser;
+  let admins: TestBrowser;
 
   before(async () => {
     const port = await freePort();
@@ -89,7 +92,11 @@ describe('two people in the control UI through nginx', () => {
         ...SEED_GATEWAY,
         port: 0,
         controlUi: { ...SEED_GATEWAY.controlUi, allowedOrigins: [`http://127.0.0.1:${port}`] },
-        auth: { ...SEED_GATEWAY.auth, trustedProxy: { ...SEED_GATEWAY.auth.trustedProxy, allowUsers: ['me@example.com', 'alice@example.com'] } },
+        auth: {
+          ...SEED_GATEWAY.auth,
+          trustedProxy: { ...SEED_GATEWAY.auth.trustedProxy, allowUsers: ['me@example.com', 'alice@example.com', CAROL] },
+          identityScopes: { [CAROL]: ['operator.read', 'operator.write', 'operator.admin'] },
+        },
       },
       agents: AGENTS,
     }), (g) => g.stop());
@@ -99,6 +106,8 @@ describe('two people in the control UI through nginx', () => {
     hers = await stack.add(launchBrowser(), (b) => b.close());
     await mine.login(nginx.origin, SESSION_COOKIE, 'me');
     await hers.login(nginx.origin, SESSION_COOKIE, 'alice');
+    admins = await stack.add(launchBrowser(), (b) => b.close());
+    await admins.login(nginx.origin, SESSION_COOKIE, 'carol');
     preload(gw, ME, 100);
   });
   after(() => stack.stopAll());
@@ -176,6 +185,33 @@ describe('two people in the control UI through nginx', () => {
       assert.deepEqual(alice.problems, []);
     } finally {
       await Promise.all([me.close(), alice.close()]);
+    }
+  });
+
+  it('an admin sees every owner\'s sessions marked with their owner, and reads Alice\'s read-only with her name on her bubbles', { timeout: TEST_TIMEOUT }, async () => {
+    const carol = await admins.newPage();
+    try {
+      await carol.goto(`${nginx.origin}/`);
+      await step(carol, () => carol.locator('#identity', { hasText: `${CAROL} via trusted proxy` }).waitFor());
+      const theirs = carol.locator(`#sessions li[data-owner="${ALICE}"]`);
+      await step(carol, () => theirs.waitFor());
+      assert.equal(await carol.locator(`#sessions li[data-owner="${ME}"]`).count(), 1);
+      assert.equal(await theirs.locator('.owner').textContent(), 'owner: alice@example.com');
+      await theirs.locator('button').click();
+      await step(carol, () => carol.locator('#chat-owner', { hasText: 'Session of alice@example.com' }).waitFor());
+      await step(carol, () => carol.locator('#transcript .msg.assistant', { hasText: 'echo: hello from alice' }).waitFor());
+      assert.deepEqual(await carol.locator('#transcript .msg .sender').allTextContents(), ['alice@example.com', 'manageragent']);
+      assert.equal(await carol.locator('#transcript .msg.mine').count(), 0);
+      assert.ok(await carol.locator('#chat-input').isDisabled(), 'another owner\'s session is read-only');
+      assert.match(await carol.locator('#chat-input').getAttribute('placeholder') ?? '', /Read-only: alice@example.com's session/);
+      await admins.screenshot(carol, 'e2e-teams-admin.png');
+      // Back to her own: writable, and hers.
+      await carol.locator('#agents button', { hasText: 'manager' }).click();
+      await step(carol, () => carol.locator('#chat-owner', { hasText: 'Your session' }).waitFor());
+      assert.ok(!(await carol.locator('#chat-input').isDisabled()));
+      assert.deepEqual(carol.problems, []);
+    } finally {
+      await carol.close();
     }
   });
 });

@@ -55,7 +55,9 @@ export class UiGateway {
         ws.send(JSON.stringify({ type: 'req', id: 'connect', method: 'connect', params: {
           minProtocol: 4, maxProtocol: 4,
           client: { id: 'openclaw-control-ui', displayName: 'clawgate control UI', version: '0.1.0', platform: 'web', mode: 'webchat' },
-          role: 'operator', scopes: ['operator.read', 'operator.write'], caps: ['tool-events'],
+          // operator.admin is granted only where the gateway's ceiling allows it (secret holders, admin
+          // people and groups); it lets the UI show every owner's sessions (docs/control-ui.md).
+          role: 'operator', scopes: ['operator.read', 'operator.write', 'operator.admin'], caps: ['tool-events'],
           auth: this.auth, userAgent: navigator.userAgent.slice(0, 200), locale: navigator.language,
         } }));
         return;
