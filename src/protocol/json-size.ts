@@ -21,8 +21,12 @@ function unitBytes(s: string, i: number): number {
   return 3;
 }
 
+/** Printable ASCII other than `"` and `\`: one byte each in JSON text (the common case, checked natively). */
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** UTF-8 bytes of JSON.stringify(s), quotes included. */
 export function jsonStringBytes(s: string): number {
+  if (PLAIN_ASCII.test(s)) return s.length + 2;
   let n = 2;
   for (let i = 0; i < s.length; i++) n += unitBytes(s, i);
   return n;
