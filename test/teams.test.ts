@@ -180,6 +180,18 @@ describe('teams: every person\'s sessions are their own', () => {
     assert.equal(hist.messages.filter((m) => m.content[0]?.text === 'something else').length, 0, 'the refused message was not stored');
   });
 
+  it('a run that cannot start reports its error to its owner only', async () => {
+    const seen: string[] = [];
+    const onB = (p: unknown) => { seen.push((p as { runId: string }).runId); };
+    bob.on('chat', onB);
+    bob.on('agent', onB);
+    const aliceCaller = { connId: 'test:alice', principal: { kind: 'trusted-proxy', user: ALICE } as const, role: 'operator' as const, scopes: ['operator.read' as const, 'operator.write' as const], client: { id: 'test', mode: 'test', version: '1' } };
+    const h = gw.runs.start(aliceCaller, { runId: 'cannot-start', message: 'hi', agentId: 'manager', timeoutMs: 1.5 });
+    assert.equal((await h.done).status, 'error');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(!seen.includes('cannot-start'), 'Bob saw nothing of Alice\'s failed run');
+  });
+
   it('events about a person\'s runs reach only that person', async () => {
     const seen: Record<string, string[]> = { alice: [], bob: [] };
     const onA = (p: unknown) => { seen.alice!.push((p as { runId: string }).runId); };

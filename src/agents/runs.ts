@@ -73,8 +73,8 @@ function failedToStartWith(deps: { store: Store; bus: EventBus; log: Logger }, r
   } catch (storeErr) {
     deps.log.error('run outcome not stored', { runId: run.runId, status: 'error', err: storeErr });
   }
-  deps.bus.publish({ event: 'agent', scope: 'operator.read', payload: { runId: run.runId, stream: 'lifecycle', ts: Date.now(), data: { phase: 'error', error, status: 'error' }, sessionKey: run.sessionKey } });
-  deps.bus.publish({ event: 'chat', scope: 'operator.read', payload: { runId: run.runId, sessionKey: run.sessionKey, state: 'error', errorMessage: error } });
+  deps.bus.publish({ event: 'agent', scope: 'operator.read', owner: run.owner, payload: { runId: run.runId, stream: 'lifecycle', ts: Date.now(), data: { phase: 'error', error, status: 'error' }, sessionKey: run.sessionKey } });
+  deps.bus.publish({ event: 'chat', scope: 'operator.read', owner: run.owner, payload: { runId: run.runId, sessionKey: run.sessionKey, state: 'error', errorMessage: error } });
   deps.log.error('run failed to start', { runId: run.runId, error });
   return { status: 'error', reply: '', error };
 }

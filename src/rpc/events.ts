@@ -27,10 +27,14 @@ export interface EventBus {
   readonly subscriberCount: number;
 }
 
+/** Events about someone's runs and sessions: delivered only with an owner, never broadcast (fail closed). */
+export const OWNED_EVENTS: ReadonlySet<string> = new Set(['agent', 'chat', 'sessions.changed', 'session.message', 'session.tool']);
+
 export function createEventBus(): EventBus {
   const subs = new Set<Subscriber>();
   return {
     publish(e) {
+      if (e.owner === undefined && OWNED_EVENTS.has(e.event)) return;
       for (const s of subs) {
         if (e.connId !== undefined && e.connId !== s.connId) continue;
         if (e.scope !== undefined && !hasScope(s.scopes, e.scope)) continue;
