@@ -12,6 +12,7 @@ import { createLogger } from '../src/util/log.js';
 import { createRegistry } from '../src/metrics/registry.js';
 import { createLogger as baselineLogger } from './baseline/handwritten-log.js';
 import { createRegistry as baselineRegistry } from './baseline/handwritten-registry.js';
+import { alignedTable } from './table.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SLICE_MS = 300;
@@ -109,11 +110,8 @@ export async function libBench(rounds: number): Promise<string> {
     rows.push([name, fmt(median(o)), fmt(median(b)), ratio.toFixed(2)]);
   }
   rows.push(['histogram observe/s (2 labels; new)', fmt(histRate), '—', '']);
-  const head: [string, string, string, string] = ['library swap', 'now', '0.1.0', 'ratio'];
-  const w = [0, 1, 2, 3].map((i) => Math.max(...[head, ...rows].map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
   return [
-    line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line), '',
+    ...alignedTable(['library swap', 'now', '0.1.0', 'ratio'], rows), '',
     'now = pino logger / prom-client registry; 0.1.0 = the hand-written code they replaced (bench/baseline/), same run, medians;',
     'ratio = median of per-round now/0.1.0 (for ms rows, > 1 means slower). Cold rows: import of an esbuild bundle (as the CLI is shipped) + first use, in a fresh node process.', '',
   ].join('\n');

@@ -12,6 +12,7 @@ import { sessionsListParams } from '../src/rpc/methods/sessions.js';
 import * as legacy from './baseline/handwritten-schema.js';
 import { bundle, coldImport, fmt, median, rate } from './libs.js';
 import { defineSet, SAMPLES } from './schema-set.js';
+import { alignedTable } from './table.js';
 
 export async function validationBench(rounds: number): Promise<string> {
   const old = defineSet(legacy) as Record<string, legacy.Schema<unknown>>;
@@ -35,11 +36,8 @@ export async function validationBench(rounds: number): Promise<string> {
   for (const [name, { ours, base }] of Object.entries(pairs)) {
     rows.push([name, fmt(median(ours)), fmt(median(base)), median(ours.map((x, i) => x / base[i]!)).toFixed(2)]);
   }
-  const head: [string, string, string, string] = ['validation', 'TypeBox', '0.1.0', 'ratio'];
-  const w = [0, 1, 2, 3].map((i) => Math.max(...[head, ...rows].map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
   return [
-    line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line), '',
+    ...alignedTable(['validation', 'TypeBox', '0.1.0', 'ratio'], rows), '',
     'TypeBox = src/protocol/schema.ts (TypeCompiler, bounded issues); 0.1.0 = the hand-written validator it replaced (bench/baseline/), same run, medians;',
     'throughput rows use the gateway\'s real connect and sessions.list schemas (with unknown-key leniency) against 0.1.0\'s; ratio > 1 = TypeBox faster.',
     'cold row: a fresh node process imports the esbuild-bundled builders and builds, compiles and validates six schemas incl. the config (bench/schema-set.ts); ratio > 1 = slower.', '',
