@@ -82,7 +82,16 @@ describe('gateway.controlUi.root: serving', () => {
     assert.equal((await fetch(`${base}/.secret`)).status, 404, 'dotfiles are not served');
     const route = await fetch(`${base}/chat/agent:manager:main`);
     assert.equal(route.status, 200);
-    assert.match(await route.text(), /<openclaw-app>/);
+    const page = await route.text();
+    assert.match(page, /<openclaw-app>/);
+    // A deep link loads the same bundle: its relative asset URLs are anchored at the base path.
+    assert.match(page, /src="\/assets\/app\.js"/);
+    const deep = await fetch(`${base}/settings/agents`);
+    assert.match(await deep.text(), /src="\/assets\/app\.js"/);
+    const chunk = await fetch(`${base}/settings/assets/app.js`);
+    assert.equal(chunk.status, 200);
+    assert.match(chunk.headers.get('content-type') ?? '', /javascript/);
+    assert.equal((await fetch(`${base}/settings/assets/missing.js`)).status, 404);
     for (const p of ['/%2e%2e/%2e%2e/etc/passwd', '/assets/..%2f..%2findex.html', '/%E0%A4%A', '/assets/%00.js']) {
       const r = await fetch(`${base}${p}`);
       assert.ok(r.status === 404 || (r.status === 200 && (await r.text()).includes('<openclaw-app>')), `${p} → ${r.status}`);

@@ -28,7 +28,7 @@ const AGENTS = {
 interface SlackStatus { state: string; lastError?: string; since: number }
 interface Health { channels: Record<string, SlackStatus>; channelOrder: string[] }
 const SLACK_OWNER = 'slack:T123/U456';
-interface SessionWire { key: string; owner: string; agentId: string; spawnedBy?: string; actingFor: string; lastRunId?: string; sessionKind: string }
+interface SessionWire { key: string; ownerId: string; agentId: string; spawnedBy?: string; actingFor: string; lastRunId?: string; sessionKind: string }
 interface HistoryWire { messages: { role: string; content: { text: string }[]; actingFor?: string }[] }
 
 const slackStatus = async (client: GatewayClient): Promise<SlackStatus> => (await client.request<Health>('health')).channels.slack!;
@@ -87,7 +87,7 @@ describe('slack channel in a trusted-proxy gateway', () => {
     const worker = children[0]!;
     assert.match(worker.key, /^agent:worker:subagent:[0-9a-f-]{36}$/);
     assert.equal(worker.actingFor, 'slack:T123/U456');
-    assert.equal(worker.owner, SLACK_OWNER, 'work the Slack user starts is theirs');
+    assert.equal(worker.ownerId, SLACK_OWNER, 'work the Slack user starts is theirs');
     const workerHistory = await waitFor('the worker to finish', async () => {
       const h = await operator.request<HistoryWire>('chat.history', { sessionKey: worker.key, owner: SLACK_OWNER });
       return h.messages.some((m) => m.role === 'assistant') ? h : undefined;

@@ -29,7 +29,7 @@ const AGENTS = {
   ],
 };
 
-interface SessionWire { key: string; owner: string; sessionId: string; agentId: string; spawnedBy?: string; actingFor: string; status: string }
+interface SessionWire { key: string; ownerId: string; sessionId: string; agentId: string; spawnedBy?: string; actingFor: string; status: string }
 interface HistoryWire { sessionId: string | null; owner: string; messages: { role: string; sender?: string; content: { text: string }[] }[] }
 type Final = { status: string; result: { payloads: { text: string }[] } };
 
@@ -72,9 +72,9 @@ describe('teams: every person\'s sessions are their own', () => {
     assert.equal(b.result.payloads[0]!.text, 'echo: bob here');
 
     const mine = (await alice.request<{ sessions: SessionWire[] }>('sessions.list', {})).sessions;
-    assert.deepEqual(mine.map((s) => [s.key, s.owner]), [['agent:manager:main', owner(ALICE)]]);
+    assert.deepEqual(mine.map((s) => [s.key, s.ownerId]), [['agent:manager:main', owner(ALICE)]]);
     const theirs = (await bob.request<{ sessions: SessionWire[] }>('sessions.list', {})).sessions;
-    assert.deepEqual(theirs.map((s) => [s.key, s.owner]), [['agent:manager:main', owner(BOB)]]);
+    assert.deepEqual(theirs.map((s) => [s.key, s.ownerId]), [['agent:manager:main', owner(BOB)]]);
     assert.notEqual(mine[0]!.sessionId, theirs[0]!.sessionId);
 
     const hA = await alice.request<HistoryWire>('chat.history', { sessionKey: 'agent:manager:main' });
@@ -98,12 +98,12 @@ describe('teams: every person\'s sessions are their own', () => {
 
   it('an admin sees both people\'s sessions with their owners, and reads either transcript', async () => {
     const all = (await carol.request<{ sessions: SessionWire[] }>('sessions.list', {})).sessions;
-    const owners = all.filter((s) => s.key === 'agent:manager:main').map((s) => s.owner).sort();
+    const owners = all.filter((s) => s.key === 'agent:manager:main').map((s) => s.ownerId).sort();
     assert.deepEqual(owners, [owner(ALICE), owner(BOB)]);
     const h = await carol.request<HistoryWire>('chat.history', { sessionKey: 'agent:manager:main', owner: owner(BOB) });
     assert.equal(h.owner, owner(BOB));
     assert.equal(h.messages[0]!.content[0]!.text, 'bob here');
-    const resolved = await carol.request<{ key: string; owner: string }>('sessions.resolve', { sessionId: all.find((s) => s.owner === owner(ALICE))!.sessionId });
+    const resolved = await carol.request<{ key: string; owner: string }>('sessions.resolve', { sessionId: all.find((s) => s.ownerId === owner(ALICE))!.sessionId });
     assert.equal(resolved.owner, owner(ALICE));
   });
 
@@ -133,7 +133,7 @@ describe('teams: every person\'s sessions are their own', () => {
     assert.equal(r.result.payloads[0]!.text, 'sessions_spawn ok');
     const kids = (await alice.request<{ sessions: SessionWire[] }>('sessions.list', { spawnedBy: 'agent:manager:main' })).sessions;
     assert.equal(kids.length, 1);
-    assert.equal(kids[0]!.owner, owner(ALICE));
+    assert.equal(kids[0]!.ownerId, owner(ALICE));
     assert.equal(kids[0]!.actingFor, owner(ALICE));
     assert.deepEqual((await bob.request<{ sessions: SessionWire[] }>('sessions.list', { spawnedBy: 'agent:manager:main' })).sessions, []);
     const h = await waitFor('the worker to answer', async () => {

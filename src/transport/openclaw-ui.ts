@@ -75,8 +75,12 @@ export interface OpenClawUiOptions {
 export function openclawUiRoutes(opts: OpenClawUiOptions): HttpRoute[] {
   const prefix = opts.basePath === '/' ? '' : opts.basePath;
   const files = indexFolder(opts.root);
+  const safePrefix = prefix.replace(/[^A-Za-z0-9._~\-/]/g, '');
+  // The built page names its files relative to itself ("./assets/x.js"); anchored at the base
+  // path, they load from a deep link such as /settings/agents as well as from /.
   const html = readFileSync(join(opts.root, 'index.html'), 'utf8')
-    .replace(/<html\b/i, `<html data-openclaw-control-ui-base-path="${prefix.replace(/[^A-Za-z0-9._~\-/]/g, '')}"`);
+    .replace(/<html\b/i, `<html data-openclaw-control-ui-base-path="${safePrefix}"`)
+    .replace(/\b(src|href)="\.\//g, `$1="${safePrefix}/`);
   const index = Buffer.from(html);
   const csp = openclawUiCsp(inlineScriptHashes(html));
 
@@ -88,6 +92,9 @@ export function openclawUiRoutes(opts: OpenClawUiOptions): HttpRoute[] {
     let rel: string;
     try { rel = decodeURIComponent((req.url ?? '/').split('?')[0]!.slice(prefix.length + 1)); } catch { rel = '\0'; }
     if (rel === '' || rel === 'index.html') return sendIndex(req, res);
+    // A chunk asked for relative to a deep link (/settings/assets/x.js) is the bundle's own file.
+    const nested = rel.indexOf('/assets/');
+    if (!files.has(rel) && nested > 0 && files.has(rel.slice(nested + 1))) rel = rel.slice(nested + 1);
     if (!files.has(rel)) {
       // Client-side routes (/chat, /sessions/…) get the app; a missing asset is a 404.
       if (!/\.[A-Za-z0-9]{1,12}$/.test(rel)) return sendIndex(req, res);

@@ -7,7 +7,7 @@ import { gatewayUrl, takeCredentials, UiGateway, type ConnState, type Refusal } 
 import { explainRefusal } from './reasons.js';
 import { displayName, isAgent, isMe } from './people.js';
 
-interface Session { key: string; owner?: string; agentId: string; label?: string; spawnedBy?: string; status: string; actingFor: string; depth: number; updatedAt: number }
+interface Session { key: string; ownerId?: string; agentId: string; label?: string; spawnedBy?: string; status: string; actingFor: string; depth: number; updatedAt: number }
 interface Agent { id: string; name?: string; model?: { primary?: string } }
 interface Msg { role: string; content: any; toolName?: string; isError?: boolean; actingFor?: string; sender?: string; timestamp: number }
 interface LiveTool { id: string; name: string; phase: string; args?: unknown; result?: unknown; isError?: boolean }
@@ -24,10 +24,10 @@ const idOf = (owner: string | undefined, key: string): string => `${owner ?? ''}
 
 function SessionTree({ sessions, selected, me, onSelect }: { sessions: Session[]; selected: string; me: string; onSelect: (key: string, owner: string | undefined) => void }) {
   const byParent = useMemo(() => {
-    const keys = new Set(sessions.map((s) => idOf(s.owner, s.key)));
+    const keys = new Set(sessions.map((s) => idOf(s.ownerId, s.key)));
     const m = new Map<string, Session[]>();
     for (const s of sessions) {
-      const parent = s.spawnedBy && keys.has(idOf(s.owner, s.spawnedBy)) ? idOf(s.owner, s.spawnedBy) : '';
+      const parent = s.spawnedBy && keys.has(idOf(s.ownerId, s.spawnedBy)) ? idOf(s.ownerId, s.spawnedBy) : '';
       m.set(parent, [...(m.get(parent) ?? []), s]);
     }
     return m;
@@ -38,15 +38,15 @@ function SessionTree({ sessions, selected, me, onSelect }: { sessions: Session[]
     return (
       <ul class={parent ? 'children' : 'tree'}>
         {items.map((s) => {
-          const id = idOf(s.owner, s.key);
-          const mine = !s.owner || isMe(s.owner, me);
+          const id = idOf(s.ownerId, s.key);
+          const mine = !s.ownerId || isMe(s.ownerId, me);
           return (
-          <li key={id} data-key={s.key} data-owner={s.owner} data-depth={s.depth}>
-            <button type="button" class={`session ${id === selected ? 'selected' : ''}`} aria-current={id === selected ? 'true' : undefined} onClick={() => onSelect(s.key, mine ? undefined : s.owner)}>
+          <li key={id} data-key={s.key} data-owner={s.ownerId} data-depth={s.depth}>
+            <button type="button" class={`session ${id === selected ? 'selected' : ''}`} aria-current={id === selected ? 'true' : undefined} onClick={() => onSelect(s.key, mine ? undefined : s.ownerId)}>
               <span class="name">{s.label ?? (s.key.includes(':subagent:') ? `${s.agentId} (subagent)` : s.agentId)}</span>
               <span class={`status st-${s.status}`}>{s.status}</span>
               <span class="who">for {s.actingFor}</span>
-              {!mine && <span class="owner">owner: {displayName(s.owner)}</span>}
+              {!mine && <span class="owner">owner: {displayName(s.ownerId)}</span>}
             </button>
             {renderLevel(id)}
           </li>
