@@ -9,28 +9,12 @@
 //
 // Usage: node scripts/install-openclaw.js [--check]   (--check: exit 0 if installed, 1 if not)
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { NODE_MAJOR, NODE_PKG, OPENCLAW_VERSION, openclawPaths } from './openclaw-paths.js';
 
-export const OPENCLAW_VERSION = '2026.9.6';
-export const NODE_MAJOR = '24';
-const NODE_PKG = `node-${process.platform}-${process.arch}`;
-
-export function cacheDir(env = process.env) {
-  return env.CLAWGATE_OPENCLAW_CACHE || join(homedir(), '.cache', 'clawgate-openclaw');
-}
-
-/** Where the parts live once installed; `ready` is true only for a finished install. */
-export function openclawPaths(env = process.env) {
-  const root = cacheDir(env);
-  const nodeDir = join(root, `node-${NODE_MAJOR}`);
-  const ocDir = join(root, `openclaw-${OPENCLAW_VERSION}`);
-  const nodeBin = join(nodeDir, 'node_modules', NODE_PKG, 'bin', 'node');
-  const openclawMjs = join(ocDir, 'node_modules', 'openclaw', 'openclaw.mjs');
-  const ready = existsSync(join(nodeDir, '.complete')) && existsSync(join(ocDir, '.complete')) && existsSync(nodeBin) && existsSync(openclawMjs);
-  return { root, nodeDir, ocDir, nodeBin, nodeBinDir: join(nodeDir, 'node_modules', NODE_PKG, 'bin'), openclawMjs, openclawPkgDir: join(ocDir, 'node_modules', 'openclaw'), ready };
-}
+// Where things live is scripts/openclaw-paths.js (pure, shared with the tests and the bench).
+export { NODE_MAJOR, OPENCLAW_VERSION, cacheDir, openclawPaths } from './openclaw-paths.js';
 
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
