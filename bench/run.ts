@@ -36,6 +36,8 @@ const STREAM_WORDS = 100_000;
 const OPENCLAW_TARGET = 3;
 /** OpenClaw loads ~300 MB of modules: on a loaded 2-core machine it was not listening after 75 s. */
 const OPENCLAW_START_MS = 180_000;
+/** OpenClaw's per-IP cap on unauthenticated sockets is 32 (it answers 503 beyond); clawgate's default is 64. Both get 64. */
+const PREAUTH_PER_IP = 64;
 
 const tmpDirs: string[] = [];
 const tmp = (prefix: string): string => { const d = mkdtempSync(join(tmpdir(), prefix)); tmpDirs.push(d); return d; };
@@ -124,7 +126,7 @@ async function startOpenclaw(): Promise<OpenclawRun | string> {
   process.stderr.write(`starting OpenClaw ${version} on Node 24 (allowing ${OPENCLAW_START_MS / 1000} s) ...\n`);
   try {
     const gw = await startOpenclawGateway({
-      install, readyTimeoutMs: OPENCLAW_START_MS, maxPreauthPerIp: CONCURRENCY + 14, progress: (l) => process.stderr.write(`${l}\n`),
+      install, readyTimeoutMs: OPENCLAW_START_MS, maxPreauthPerIp: PREAUTH_PER_IP, progress: (l) => process.stderr.write(`${l}\n`),
     });
     process.stderr.write(`OpenClaw ready after ${(gw.startMs / 1000).toFixed(1)} s\n`);
     return { gw, version, node: nodeVersion(install.nodeBin) };
@@ -329,7 +331,7 @@ async function measureAll(started: number, openclaw: OpenclawRun | string): Prom
   if (!oc) process.stdout.write(`${openclaw as string}\n`);
   else {
     process.stdout.write(`OpenClaw ${oc.version}: its own gateway on Node ${oc.node} (clawgate: ${process.version}), \`gateway run --bind loopback --auth token\`, token in its config file, fresh HOME,\n`);
-    process.stdout.write(`           channels, Bonjour, update checks and the model catalog download off; per-IP pre-auth socket cap raised from 32 to ${CONCURRENCY + 14} (else it answers 503 to 50 concurrent clients);\n`);
+    process.stdout.write(`           channels, Bonjour, update checks and the model catalog download off; per-IP pre-auth socket cap raised from 32 to clawgate's ${PREAUTH_PER_IP} (else it answers 503 to ${CONCURRENCY} concurrent clients);\n`);
     process.stdout.write('           same worker-thread client, same connect frame (client cli/cli, role operator, scopes [operator.read], no device), measured right after clawgate\'s token row in each round;\n');
     process.stdout.write(`           ratios = median of per-round clawgate/OpenClaw; OpenClaw failed operations: ${failed(ocKeys)}; its RSS after the rounds: ${ocRssMb.toFixed(0)} MB.\n`);
   }
