@@ -56,6 +56,9 @@ import { sessionViewMethods } from './rpc/methods/session-views.js';
 import { chatStartupMethods } from './rpc/methods/chat-startup.js';
 import { ABSENT_FEATURE_METHODS } from './rpc/methods/absent-features.js';
 import { toolsMethods } from './rpc/methods/tools.js';
+import { diagnosticsMethods } from './rpc/methods/diagnostics.js';
+import { commandsMethods } from './rpc/methods/commands.js';
+import { createStabilityRecorder } from './rpc/stability.js';
 import { effectiveTools } from './agents/effective-tools.js';
 import { openclawUiRoutes } from './transport/openclaw-ui.js';
 import { controlUiBootstrap } from './rpc/control-ui-bootstrap.js';
@@ -213,6 +216,10 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
   let router: Router | undefined;
   const dial = createInProcessDialer(() => router!, bus, { maxResponseBytes: g.limits.maxPayload });
   const runs = createRunManager({ config, store, bus, dial, resolveModel, tools: BUILTIN_TOOLS, log });
+  // diagnostics.stability (docs/protocol.md): memory and event-loop samples, run outcomes, refused connects.
+  const stability = createStabilityRecorder({ activeRuns: () => runs.activeCount });
+  cleanup.push(() => stability.stop());
+  bus.subscribe({ connId: 'internal:stability', scopes: ['operator.admin'], owner: null, deliver: (e) => { if (e.event === 'agent') stability.observeAgent(e.payload); } });
   const methods: MethodDef[] = [
     ...systemMethods(services, {
       sessions: { path: dbPath, count: (owner, agentId) => store.countSessions(agentId, owner), recent: (owner, agentId, limit) => store.listSessions({ ...(owner !== undefined ? { owner } : {}), agentId, limit }), active: () => runs.activeCount },
@@ -223,7 +230,8 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
   ];
   // OpenClaw Control UI / TUI reads (docs/protocol.md#methods-openclaw-clients-call).
   methods.push(...sessionViewMethods({ store, list: listThrough(methods) }), ...chatStartupMethods(services, store), ...ABSENT_FEATURE_METHODS,
-    ...toolsMethods(effectiveTools(config), () => (config.agents.list.find((a) => a.default) ?? config.agents.list[0])?.id));
+    ...toolsMethods(effectiveTools(config), () => (config.agents.list.find((a) => a.default) ?? config.agents.list[0])?.id),
+    ...diagnosticsMethods(stability), ...commandsMethods(() => config.agents.list.map((a) => ({ id: a.id, model: a.model ?? config.agents.defaults.model, default: a.default }))));
   router = timedRouter(createRouter(methods, log), metrics.rpc);
   // Channels start once the gateway listens and stop first on close.
   const channels = await createChannels(config, { dial, log });
@@ -249,7 +257,7 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
     limits: g.limits,
     sendBudget: createSendBudget({ perConnection: g.limits.maxBufferedBytes, total: g.limits.maxTotalBufferedBytes }),
     slots: createConnectionSlots(g.limits),
-    onAuthDecision: metrics.authDecision,
+    onAuthDecision: (result, reason, seconds) => { metrics.authDecision(result, reason, seconds); stability.authDecision(result, reason); },
     onAuthenticated: ({ connId, accepted, ingress }) => {
       connections++;
       const c = accepted.params.client;
@@ -324,6 +332,7 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
         await Promise.all([stopHttp(http), local ? stopHttp(local.http) : undefined]);
         if (local) removeLocalCredential(local.endpoint);
         clearInterval(storeCheck);
+        stability.stop();
         store.close();
         lock.release();
       })();

@@ -42,6 +42,8 @@ describe('OpenClaw TUI against clawgate (pseudo-terminal)', () => {
     const row = gw.store.getSession(OWNER, 'agent:manager:main');
     assert.ok(row, 'the TUI wrote to agent:manager:main');
     assert.equal(gw.store.listMessages(OWNER, 'agent:manager:main', 10).some((m) => JSON.stringify(m.content).includes('hello from the tui')), true);
+    // Every method the TUI called is served (it asks commands.list for slash-command completion).
+    assert.deepEqual(gw.logs.filter((l) => l.includes('"unknown method"')), [], 'the TUI called a method the gateway does not serve');
   });
 
   it('explains a wrong token with OpenClaw\'s own hint (details.code AUTH_TOKEN_MISMATCH)', async (t) => {

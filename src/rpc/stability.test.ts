@@ -1,0 +1,74 @@
+// The stability recorder: a bounded ring in OpenClaw's snapshot shape, with real memory samples,
+// run outcomes, refused connects and event-loop liveness warnings, and nothing identifying.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createStabilityRecorder, type StabilityRecorder } from './stability.js';
+
+describe('stability recorder', () => {
+  const made: StabilityRecorder[] = [];
+  const make = (opts: Parameters<typeof createStabilityRecorder>[0] = {}) => { const r = createStabilityRecorder({ sampleMs: 3_600_000, ...opts }); made.push(r); return r; };
+  after(() => { for (const r of made) r.stop(); });
+
+  it('starts with a memory sample of this process, summarised as OpenClaw does', () => {
+    const s = make().snapshot();
+    assert.equal(s.capacity, 1000);
+    assert.equal(s.count, 1);
+    assert.equal(s.dropped, 0);
+    assert.equal(s.events[0]!.type, 'diagnostic.memory.sample');
+    const mem = s.summary.memory!;
+    assert.ok(mem.latest!.rssBytes > 1_000_000 && mem.latest!.heapUsedBytes > 0, JSON.stringify(mem));
+    assert.equal(mem.maxRssBytes, mem.latest!.rssBytes);
+    assert.deepEqual(s.summary.byType, { 'diagnostic.memory.sample': 1 });
+    assert.ok(!Number.isNaN(Date.parse(s.generatedAt)));
+  });
+
+  it('records run outcomes with their durations and refused connects with their reason only', () => {
+    let t = 1_000;
+    const r = make({ now: () => t });
+    r.observeAgent({ runId: 'r1', stream: 'lifecycle', data: { phase: 'start' }, sessionKey: 'agent:manager:secret-name' });
+    t += 250;
+    r.observeAgent({ runId: 'r1', stream: 'assistant', data: { delta: 'private text' } });
+    r.observeAgent({ runId: 'r1', stream: 'lifecycle', data: { phase: 'end' } });
+    r.observeAgent({ runId: 'r2', stream: 'lifecycle', data: { phase: 'error', status: 'timeout', error: 'model said something private' } });
+    r.authDecision('allow', 'token');
+    r.authDecision('deny', 'token_mismatch');
+    r.authDecision('deny', 'bad reason with spaces\n');
+    const events = r.snapshot().events.slice(1).map(({ seq: _s, ts: _t, ...e }) => e);
+    assert.deepEqual(events, [
+      { type: 'run.started' },
+      { type: 'run.completed', outcome: 'completed', durationMs: 250 },
+      { type: 'run.completed', outcome: 'timeout', reason: 'timeout' },
+      { type: 'security.event', source: 'auth', action: 'connect', target: 'websocket', outcome: 'denied', level: 'warning', reason: 'token_mismatch' },
+      { type: 'security.event', source: 'auth', action: 'connect', target: 'websocket', outcome: 'denied', level: 'warning' },
+    ]);
+    assert.doesNotMatch(JSON.stringify(r.snapshot()), /secret-name|private/);
+  });
+
+  it('filters by type and sinceSeq, returns the newest `limit`, and counts what the ring dropped', () => {
+    const r = make({ capacity: 5 });
+    for (let i = 0; i < 7; i++) r.authDecision('deny', 'token_missing');
+    const all = r.snapshot({ limit: 1000 });
+    assert.equal(all.count, 5);
+    assert.equal(all.dropped, 3);
+    assert.deepEqual([all.firstSeq, all.lastSeq], [4, 8]);
+    const page = r.snapshot({ limit: 2, sinceSeq: 5 });
+    assert.deepEqual(page.events.map((e) => e.seq), [7, 8]);
+    assert.equal(page.count, 3);
+    assert.equal(r.snapshot({ type: 'telemetry.exporter' }).count, 0);
+    assert.deepEqual(r.snapshot({ type: 'telemetry.exporter' }).events, []);
+  });
+
+  it('records a liveness warning when the event loop was blocked past the threshold', async () => {
+    const r = make({ livenessWarnMs: 40, activeRuns: () => 2 });
+    await new Promise((res) => setTimeout(res, 50));
+    const until = Date.now() + 120;
+    while (Date.now() < until) { /* block the event loop */ }
+    await new Promise((res) => setTimeout(res, 60)); // the delay monitor measures it once its timer runs
+    r.sample();
+    const warn = r.snapshot({ type: 'diagnostic.liveness.warning' }).events[0];
+    assert.ok(warn, 'a warning was recorded');
+    assert.equal(warn.level, 'warning');
+    assert.equal(warn.active, 2);
+    assert.ok(warn.eventLoopDelayMaxMs! >= 40, JSON.stringify(warn));
+  });
+});

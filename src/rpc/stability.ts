@@ -1,0 +1,173 @@
+// The gateway's stability recorder, read by `diagnostics.stability` (`openclaw status --all`,
+// `openclaw gateway stability`): a bounded ring of records in OpenClaw's sanitized shape —
+// process memory samples, event-loop liveness warnings, run outcomes and refused connects.
+// Records hold counts, sizes, durations and reason codes only: never message text, session
+// keys, principals, addresses or secrets, so any `operator.read` caller may read them.
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+
+export const STABILITY_CAPACITY = 1_000;
+export const STABILITY_DEFAULT_LIMIT = 50;
+/** Event-loop delay (p99 over one sample interval) at which a liveness warning is recorded, as OpenClaw. */
+export const LIVENESS_DELAY_WARN_MS = 1_000;
+const SAFE_CODE = /^[A-Za-z0-9_.:-]{1,120}$/;
+
+export interface StabilityMemory { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number; arrayBuffersBytes: number }
+
+export interface StabilityRecord {
+  seq: number;
+  ts: number;
+  type: string;
+  level?: 'info' | 'warning';
+  source?: string;
+  action?: string;
+  target?: string;
+  outcome?: string;
+  reason?: string;
+  durationMs?: number;
+  count?: number;
+  active?: number;
+  waiting?: number;
+  queued?: number;
+  eventLoopDelayP99Ms?: number;
+  eventLoopDelayMaxMs?: number;
+  eventLoopUtilization?: number;
+  memory?: StabilityMemory;
+}
+
+export interface StabilityQuery { limit?: number | undefined; type?: string | undefined; sinceSeq?: number | undefined }
+
+export interface StabilitySnapshot {
+  generatedAt: string;
+  capacity: number;
+  count: number;
+  dropped: number;
+  firstSeq?: number;
+  lastSeq?: number;
+  events: StabilityRecord[];
+  summary: {
+    byType: Record<string, number>;
+    memory?: { latest: StabilityMemory | undefined; maxRssBytes: number | undefined; maxHeapUsedBytes: number | undefined; pressureCount: number };
+  };
+}
+
+export interface StabilityRecorder {
+  /** A sample of memory and event-loop health now (also taken every `sampleMs`). */
+  sample(): void;
+  /** One per agent lifecycle event on the bus (start, end, error). */
+  observeAgent(payload: unknown): void;
+  /** One per connect that reached the credential check: a refusal is recorded with its auth reason. */
+  authDecision(result: 'allow' | 'deny', reason: string): void;
+  snapshot(q?: StabilityQuery): StabilitySnapshot;
+  stop(): void;
+}
+
+export interface StabilityOptions {
+  readonly now?: () => number;
+  /** How often memory and the event loop are sampled; default 60 s. */
+  readonly sampleMs?: number;
+  readonly capacity?: number;
+  /** Agent runs executing now (for liveness warnings). */
+  readonly activeRuns?: () => number;
+  /** p99 event-loop delay that records a liveness warning; default LIVENESS_DELAY_WARN_MS. */
+  readonly livenessWarnMs?: number;
+}
+
+export function createStabilityRecorder(opts: StabilityOptions = {}): StabilityRecorder {
+  const now = opts.now ?? Date.now;
+  const capacity = opts.capacity ?? STABILITY_CAPACITY;
+  const ring: StabilityRecord[] = [];
+  let seq = 0;
+  let dropped = 0;
+  const started = new Map<string, number>();
+
+  const push = (r: Omit<StabilityRecord, 'seq' | 'ts'>) => {
+    ring.push({ seq: ++seq, ts: now(), ...r });
+    if (ring.length > capacity) { ring.shift(); dropped++; }
+  };
+
+  const loop = monitorEventLoopDelay({ resolution: 20 });
+  loop.enable();
+  let elu: EventLoopUtilization = performance.eventLoopUtilization();
+  let lastSample = performance.now();
+
+  const sample = () => {
+    const m = process.memoryUsage();
+    push({ type: 'diagnostic.memory.sample', memory: { rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external, arrayBuffersBytes: m.arrayBuffers } });
+    const p99 = loop.percentile(99) / 1e6;
+    const max = loop.max / 1e6;
+    const nextElu = performance.eventLoopUtilization();
+    const utilization = performance.eventLoopUtilization(nextElu, elu).utilization;
+    const t = performance.now();
+    if (loop.count > 0 && p99 >= (opts.livenessWarnMs ?? LIVENESS_DELAY_WARN_MS)) {
+      push({
+        type: 'diagnostic.liveness.warning', level: 'warning', reason: 'event_loop_delay', count: 1, durationMs: Math.round(t - lastSample),
+        eventLoopDelayP99Ms: Math.round(p99), eventLoopDelayMaxMs: Math.round(max), eventLoopUtilization: Math.round(utilization * 1000) / 1000,
+        active: opts.activeRuns?.() ?? 0, waiting: 0, queued: 0,
+      });
+    }
+    loop.reset();
+    elu = nextElu;
+    lastSample = t;
+  };
+  sample();
+  const timer = setInterval(sample, opts.sampleMs ?? 60_000);
+  timer.unref();
+
+  return {
+    sample,
+    observeAgent(payload) {
+      if (typeof payload !== 'object' || payload === null) return;
+      const p = payload as { runId?: unknown; stream?: unknown; data?: { phase?: unknown; status?: unknown } };
+      if (p.stream !== 'lifecycle' || typeof p.runId !== 'string') return;
+      const phase = p.data?.phase;
+      if (phase === 'start') {
+        // Bounded: a run that never reports its end (gateway bug) cannot grow this map forever.
+        if (started.size >= 10_000) started.delete(started.keys().next().value!);
+        started.set(p.runId, now());
+        push({ type: 'run.started' });
+        return;
+      }
+      if (phase !== 'end' && phase !== 'error') return;
+      const t0 = started.get(p.runId);
+      started.delete(p.runId);
+      const status = typeof p.data?.status === 'string' && SAFE_CODE.test(p.data.status) ? p.data.status : 'error';
+      push({
+        type: 'run.completed', outcome: phase === 'end' ? 'completed' : status,
+        ...(phase === 'error' ? { reason: status } : {}), ...(t0 !== undefined ? { durationMs: now() - t0 } : {}),
+      });
+    },
+    authDecision(result, reason) {
+      if (result !== 'deny') return;
+      push({ type: 'security.event', source: 'auth', action: 'connect', target: 'websocket', outcome: 'denied', level: 'warning', ...(SAFE_CODE.test(reason) ? { reason } : {}) });
+    },
+    snapshot(q = {}) {
+      const limit = q.limit ?? STABILITY_DEFAULT_LIMIT;
+      const filtered = ring.filter((r) => (q.type === undefined || r.type === q.type) && (q.sinceSeq === undefined || r.seq > q.sinceSeq));
+      return {
+        generatedAt: new Date(now()).toISOString(),
+        capacity,
+        count: filtered.length,
+        dropped,
+        ...(filtered.length ? { firstSeq: filtered[0]!.seq, lastSeq: filtered[filtered.length - 1]!.seq } : {}),
+        events: filtered.slice(Math.max(0, filtered.length - limit)).map((r) => ({ ...r })),
+        summary: summarize(filtered),
+      };
+    },
+    stop() { clearInterval(timer); loop.disable(); },
+  };
+}
+
+function summarize(records: readonly StabilityRecord[]): StabilitySnapshot['summary'] {
+  const byType: Record<string, number> = {};
+  let latest: StabilityMemory | undefined;
+  let maxRss: number | undefined;
+  let maxHeap: number | undefined;
+  for (const r of records) {
+    byType[r.type] = (byType[r.type] ?? 0) + 1;
+    if (!r.memory) continue;
+    latest = r.memory;
+    maxRss = Math.max(maxRss ?? 0, r.memory.rssBytes);
+    maxHeap = Math.max(maxHeap ?? 0, r.memory.heapUsedBytes);
+  }
+  return { byType, ...(latest ? { memory: { latest: { ...latest }, maxRssBytes: maxRss, maxHeapUsedBytes: maxHeap, pressureCount: 0 } } : {}) };
+}

@@ -1,0 +1,91 @@
+// The real OpenClaw 2026.9.6 CLI against a real clawgate, for what issue 10 left open:
+// `status --all` diagnostics (diagnostics.stability, last-heartbeat), the TUI's commands.list,
+// a wrong token explained by `gateway call`, and `sessions compact` without --max-lines.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { EMBEDDED_DEFAULTS } from '../src/config/defaults.js';
+import { bootGateway, type TestGateway } from './fixtures/gateway.fixture.js';
+import { explain, openclawHome, OPENCLAW_VERSION, requireOpenclaw, runOpenclaw, type OpenclawPaths } from './fixtures/openclaw.fixture.js';
+
+const TOKEN = 'ocgaps-token-0123456789abcdef';
+const WRONG = 'ocgaps-wrong-token-9876543210';
+
+interface Stability {
+  capacity: number; count: number; dropped: number;
+  events: { seq: number; type: string; outcome?: string; reason?: string; durationMs?: number; memory?: { rssBytes: number } }[];
+  summary: { byType: Record<string, number>; memory?: { latest: { rssBytes: number; heapUsedBytes: number } } };
+}
+
+describe(`OpenClaw ${OPENCLAW_VERSION} CLI: the gaps issue 10 left`, () => {
+  let gw: TestGateway;
+  let oc: OpenclawPaths | null;
+  let home: string;
+  const cli = async (args: string[], timeoutMs = 45_000) => {
+    const r = await runOpenclaw(oc!, home, args, { timeoutMs });
+    return { ...r, why: explain(args, r) };
+  };
+  const json = <T>(r: { stdout: string; why: string }): T => {
+    try { return JSON.parse(r.stdout) as T; } catch { assert.fail(`not JSON: ${r.why}`); }
+  };
+  before(async () => {
+    oc = requireOpenclaw();
+    gw = await bootGateway({
+      gateway: { auth: { mode: 'token', token: TOKEN } },
+      agents: structuredClone(EMBEDDED_DEFAULTS.agents),
+      channels: { slack: { enabled: false } },
+    });
+    home = openclawHome(gw.url, TOKEN);
+  });
+  after(async () => {
+    await gw?.stop();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('status --all: gateway diagnostics available, no warning caused by the gateway', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const r = await cli(['status', '--all'], 60_000);
+    assert.equal(r.code, 0, r.why);
+    assert.match(r.stdout, /✓ Inbound delivery telemetry: received 0 · dispatch 0\/0 · turns 0 · processed 0/, r.why);
+    assert.doesNotMatch(r.stdout + r.stderr, /unavailable|unknown method|diagnostics failed|Cannot read properties/, r.why);
+    const unknown = gw.logs.filter((l) => l.includes('"unknown method"'));
+    assert.deepEqual(unknown, [], 'status --all called a method the gateway does not serve');
+  });
+
+  it('gateway stability: real memory samples, run outcomes and refused connects', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const refused = await cli(['gateway', 'call', 'health', '--token', WRONG]);
+    assert.notEqual(refused.code, 0, refused.why);
+    const run = await cli(['agent', '--session-key', 'agent:manager:stability-1', '--message', 'ping']);
+    assert.equal(run.code, 0, run.why);
+    const s = json<Stability>(await cli(['gateway', 'stability', '--json', '--limit', '1000']));
+    assert.equal(s.capacity, 1000);
+    assert.ok(s.summary.memory!.latest.rssBytes > 10_000_000, JSON.stringify(s.summary));
+    assert.ok(s.events.some((e) => e.type === 'security.event' && e.reason === 'token_mismatch'), JSON.stringify(s.events));
+    const done = s.events.find((e) => e.type === 'run.completed');
+    assert.ok(done && done.outcome === 'completed' && typeof done.durationMs === 'number', JSON.stringify(s.events));
+    assert.equal(s.summary.byType['run.started'], 1);
+    assert.doesNotMatch(JSON.stringify(s), new RegExp(`stability-1|ping|${WRONG}|${TOKEN}`), 'stability records carry no keys, text or secrets');
+    const text = await cli(['gateway', 'stability', '--type', 'security.event']);
+    assert.equal(text.code, 0, text.why);
+    assert.match(text.stdout, /security\.event .*outcome=denied reason=token_mismatch/, text.why);
+  });
+
+  it('system heartbeat last: null (clawgate runs no heartbeat turns)', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const r = await cli(['system', 'heartbeat', 'last', '--json']);
+    assert.equal(r.code, 0, r.why);
+    assert.equal(r.stdout.trim(), 'null', r.why);
+  });
+
+  it('commands.list: the scripted model\'s directives, as the TUI asks for them; unknown agent refused', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const r = await cli(['gateway', 'call', 'commands.list', '--json', '--params', JSON.stringify({ agentId: 'worker', scope: 'text', includeArgs: false })]);
+    assert.equal(r.code, 0, r.why);
+    const { commands } = json<{ commands: { name: string; textAliases: string[]; scope: string; args?: unknown }[] }>(r);
+    assert.deepEqual(commands.map((c) => [c.name, c.textAliases, c.scope, c.args]), [['tool', ['/tool'], 'text', undefined], ['reply', ['/reply'], 'text', undefined], ['words', ['/words'], 'text', undefined]]);
+    const bad = await cli(['gateway', 'call', 'commands.list', '--params', JSON.stringify({ agentId: 'nobody' })]);
+    assert.notEqual(bad.code, 0, bad.why);
+    assert.match(bad.stderr + bad.stdout, /unknown agent "nobody"/, bad.why);
+  });
+});
