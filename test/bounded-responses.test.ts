@@ -194,6 +194,60 @@ describe('bounded responses: the frame guard', () => {
 
 });
 
+describe('bounded responses: the frame guard for in-process callers (agent tools)', () => {
+  let gw: TestGateway;
+  const MAX_PAYLOAD = 8 * 1024;
+  // One session row of about 12 KB once escaped (its label is 2,000 × U+0001), one small one.
+  const BIG = 'agent:main:big';
+  const SMALL = 'agent:main:small';
+  const inProcess = () => gw.dial({ connId: 'test:in-process', principal: { kind: 'local' }, role: 'operator', scopes: ['operator.read'], client: { id: 'gateway-client', mode: 'backend', version: 'test' } });
+
+  before(async () => {
+    gw = await bootGateway({ gateway: { auth: { mode: 'token', token: TOKEN }, limits: { maxPayload: MAX_PAYLOAD } }, agents: { list: [{ id: 'main', default: true }] } });
+    for (const [key, label] of [[SMALL, 'small'], [BIG, '\u0001'.repeat(2_000)]] as const) {
+      gw.store.ensureSession({ owner: 'operator', key, sessionId: randomUUID(), agentId: 'main', kind: 'main', label, spawnedBy: null, spawnedByRun: null, actingFor: 'local', depth: 0, model: null });
+    }
+  });
+  after(async () => { await gw.stop(); });
+
+  const tooLarge = (err: { code?: string; details?: { code?: string; maxPayload?: number; bytes?: number } }) => {
+    assert.equal(err.code, 'INVALID_REQUEST');
+    assert.equal(err.details?.code, 'RESPONSE_TOO_LARGE');
+    assert.equal(err.details?.maxPayload, MAX_PAYLOAD);
+    assert.ok(err.details!.bytes! > MAX_PAYLOAD, `${err.details!.bytes} bytes`);
+    return true;
+  };
+
+  it('sessions.list (size known from paging) and sessions.describe (measured) over maxPayload are RESPONSE_TOO_LARGE in-process, as on a socket', async () => {
+    const c = inProcess();
+    try {
+      // A page always holds its first row, so a row bigger than the frame makes the page too big.
+      await assert.rejects(c.request('sessions.list', { search: 'big' }), tooLarge);
+      await assert.rejects(c.request('sessions.describe', { key: BIG }), tooLarge);
+      // The small row still fits, and the caller keeps working.
+      const small = await c.request<{ sessions: { key: string }[] }>('sessions.list', { search: 'small' });
+      assert.deepEqual(small.sessions.map((x) => x.key), [SMALL]);
+    } finally { c.close(); }
+    const ws = await connect(gw.url, MAX_PAYLOAD);
+    await assert.rejects(ws.client.request('sessions.list', { search: 'big' }), tooLarge);
+    assert.ok(Math.max(...ws.sizes) <= MAX_PAYLOAD);
+    assert.equal(ws.closed(), undefined);
+    ws.client.close();
+  });
+
+  it('an in-process page that fits equals the socket page', async () => {
+    const c = inProcess();
+    try {
+      const a = await c.request<{ sessions: { key: string; label?: string }[]; hasMore: boolean }>('sessions.list', { search: 'small' });
+      const ws = await connect(gw.url, MAX_PAYLOAD);
+      const b = await ws.client.request<{ sessions: { key: string; label?: string }[]; hasMore: boolean }>('sessions.list', { search: 'small' });
+      ws.client.close();
+      assert.deepEqual(JSON.parse(JSON.stringify(a.sessions)), b.sessions); // in-process objects keep undefined fields
+      assert.equal(a.hasMore, b.hasMore);
+    } finally { c.close(); }
+  });
+});
+
 describe('bounded responses: message limits', () => {
   let gw: TestGateway;
   before(async () => {

@@ -51,17 +51,23 @@ let seq = 0;
 export class GatewayClient {
   private readonly pending = new Map<string, Pending>();
   private readonly listeners = new Map<string, Set<(payload: unknown, frame: EventFrame) => void>>();
-  private closedWith: GatewayClosedError | undefined;
+  /** How the channel closed; the error is built only when something is rejected with it (a stack trace is not free). */
+  private closedBy: { code: number; reason: string; error?: GatewayClosedError } | undefined;
   private readonly prefix = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
   constructor(private readonly channel: FrameChannel, readonly hello?: unknown) {
     channel.setReceiver((f) => this.onFrame(f), (code, reason) => this.onClose(code, reason));
   }
 
-  get closed(): boolean { return this.closedWith !== undefined; }
+  get closed(): boolean { return this.closedBy !== undefined; }
+
+  private closedError(): GatewayClosedError {
+    const c = this.closedBy!;
+    return (c.error ??= new GatewayClosedError(c.code, c.reason));
+  }
 
   request<T = unknown>(method: string, params: unknown = {}, opts: RequestOptions = {}): Promise<T> {
-    if (this.closedWith) return Promise.reject(this.closedWith);
+    if (this.closedBy) return Promise.reject(this.closedError());
     const id = `${this.prefix}-${(++seq).toString(36)}`;
     return new Promise<T>((resolve, reject) => {
       const p: Pending = { resolve: resolve as (v: unknown) => void, reject, opts };
@@ -112,8 +118,8 @@ export class GatewayClient {
   }
 
   private onClose(code: number, reason: string): void {
-    this.closedWith = new GatewayClosedError(code, reason);
-    for (const p of this.pending.values()) { clearTimeout(p.timer); p.reject(this.closedWith); }
+    this.closedBy = { code, reason };
+    for (const p of this.pending.values()) { clearTimeout(p.timer); p.reject(this.closedError()); }
     this.pending.clear();
     for (const cb of this.listeners.get('close') ?? []) cb({ code, reason }, { type: 'event', event: 'close' });
   }

@@ -28,6 +28,15 @@ describe('json sizes', () => {
     }
   });
 
+  it('jsonStringBytes agrees on long strings too (measured natively when plain) and on short plain ones', () => {
+    const rand = seeded(13);
+    for (let i = 0; i < 500; i++) {
+      const s = rand() < 0.5 ? randomString(rand, 300) : 'p'.repeat(Math.floor(rand() * 120)) + (rand() < 0.3 ? randomString(rand, 3) : '');
+      assert.equal(jsonStringBytes(s), bytes(s), JSON.stringify(s));
+    }
+    for (let c = 0; c < 0x100; c++) { const s = `ab${String.fromCharCode(c)}`; assert.equal(jsonStringBytes(s), bytes(s), `U+${c.toString(16)}`); }
+  });
+
   it('a control character costs six bytes: a million U+0001 is 6 MB of JSON', () => {
     assert.equal(jsonStringBytes('\u0001'.repeat(1_000_000)), 6_000_002);
   });
@@ -46,6 +55,22 @@ describe('json sizes', () => {
     for (let i = 0; i < 500; i++) { const v = make(0); assert.equal(jsonValueBytes(v), bytes(v)); }
     assert.equal(jsonValueBytes({ a: undefined, b: 1 }), bytes({ a: undefined, b: 1 }));
     assert.equal(jsonValueBytes([undefined, NaN, -0, 1e21]), bytes([undefined, NaN, -0, 1e21]));
+    assert.equal(jsonValueBytes([() => 1, Symbol('s'), {}, []]), bytes([() => 1, Symbol('s'), {}, []]));
+    assert.equal(jsonValueBytes({ f: () => 1, s: Symbol('s'), u: undefined }), bytes({ f: () => 1, s: Symbol('s'), u: undefined }));
+    // Own enumerable names only, whatever the prototype (JSON.parse's __proto__ is an own name).
+    const inherits = Object.assign(Object.create({ inherited: 'x'.repeat(100) }) as object, { own: 1 });
+    Object.defineProperty(inherits, 'hidden', { enumerable: false, value: 'y'.repeat(100) });
+    for (const v of [inherits, Object.assign(Object.create(null) as object, { a: [1], b: 'é' }), JSON.parse('{"__proto__":{"a":1},"b":2}'), { [Symbol('k')]: 1, n: 2 }]) {
+      assert.equal(jsonValueBytes(v), bytes(v), JSON.stringify(v));
+    }
+  });
+
+  it('jsonValueBytes agrees on many objects with many names (past the name cache) and long names', () => {
+    const rand = seeded(17);
+    for (let i = 0; i < 300; i++) {
+      const v = Object.fromEntries(Array.from({ length: 1 + Math.floor(rand() * 40) }, (_, j) => [`${randomString(rand, 90)}${i}-${j}`, rand() < 0.5 ? randomString(rand, 20) : j]));
+      assert.equal(jsonValueBytes(v), bytes(v));
+    }
   });
 
   it('reports Infinity for values nested deeper than it measures', () => {

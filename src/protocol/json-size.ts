@@ -23,12 +23,22 @@ function unitBytes(s: string, i: number): number {
 
 /** Printable ASCII other than `"` and `\`: one byte each in JSON text (the common case, checked natively). */
 const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** Below this length a loop over the units is cheaper than entering the regex engine (keys, ids, labels). */
+const SHORT = 48;
 
 /** UTF-8 bytes of JSON.stringify(s), quotes included. */
 export function jsonStringBytes(s: string): number {
-  if (PLAIN_ASCII.test(s)) return s.length + 2;
+  const len = s.length;
+  if (len < SHORT) {
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) break;
+    }
+    if (i === len) return len + 2;
+  } else if (PLAIN_ASCII.test(s)) return len + 2;
   let n = 2;
-  for (let i = 0; i < s.length; i++) n += unitBytes(s, i);
+  for (let i = 0; i < len; i++) n += unitBytes(s, i);
   return n;
 }
 
@@ -57,6 +67,23 @@ export function prefixWithinUnits(s: string, maxUnits: number): string {
 const MAX_DEPTH = 64;
 
 /**
+ * Sizes of property names seen so far: objects of one kind repeat the same few names (a session
+ * row has two dozen), so each is scanned once. Bounded: past KEY_CACHE_MAX names, or for long
+ * names, sizes are computed each time. A cache of a pure function: results never depend on it.
+ */
+const keyBytes = new Map<string, number>();
+const KEY_CACHE_MAX = 1024;
+const KEY_CACHE_LONGEST = 64;
+function jsonKeyBytes(k: string): number {
+  let n = keyBytes.get(k);
+  if (n === undefined) {
+    n = jsonStringBytes(k);
+    if (k.length <= KEY_CACHE_LONGEST && keyBytes.size < KEY_CACHE_MAX) keyBytes.set(k, n);
+  }
+  return n;
+}
+
+/**
  * UTF-8 bytes of JSON.stringify(v) for plain JSON data (what JSON.parse returns), or Infinity
  * for values nested deeper than 64 levels or not representable (the caller treats both as too large).
  */
@@ -69,18 +96,33 @@ export function jsonValueBytes(v: unknown, depth = 0): number {
     case 'object': {
       if (v === null) return 4;
       if (Array.isArray(v)) {
-        let n = 2 + Math.max(0, v.length - 1);
-        for (const x of v) n += x === undefined || typeof x === 'function' ? 4 : jsonValueBytes(x, depth + 1);
+        const len = v.length;
+        let n = len > 0 ? len + 1 : 2; // brackets and commas
+        for (let i = 0; i < len; i++) {
+          const x: unknown = v[i];
+          n += x === undefined || typeof x === 'function' || typeof x === 'symbol' ? 4 : jsonValueBytes(x, depth + 1);
+        }
         return n;
       }
-      let n = 2;
-      let first = true;
-      for (const [k, x] of Object.entries(v)) {
-        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
-        n += (first ? 0 : 1) + jsonStringBytes(k) + 1 + jsonValueBytes(x, depth + 1);
-        first = false;
+      const o = v as Record<string, unknown>;
+      let n = 1; // "{", then each member adds its "," or the closing "}"
+      const proto: unknown = Object.getPrototypeOf(o);
+      if (proto === Object.prototype || proto === null) {
+        // A plain object: for-in visits exactly its own enumerable names (Object.prototype has
+        // none), through V8's enum cache, without allocating a key array.
+        for (const k in o) {
+          const x = o[k];
+          if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue; // left out by JSON.stringify
+          n += jsonKeyBytes(k) + 2 + jsonValueBytes(x, depth + 1);
+        }
+      } else {
+        for (const k of Object.keys(o)) {
+          const x = o[k];
+          if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+          n += jsonKeyBytes(k) + 2 + jsonValueBytes(x, depth + 1);
+        }
       }
-      return n;
+      return n === 1 ? 2 : n;
     }
     default: return Infinity;
   }

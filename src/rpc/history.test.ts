@@ -108,7 +108,7 @@ describe('response guard', () => {
     assert.equal(g.frame.error?.code, 'INVALID_REQUEST');
     const bytes = Buffer.byteLength(JSON.stringify({ type: 'res', id: '7', ok: true, payload: { text: '\u0001'.repeat(1000) } }));
     assert.deepEqual(g.frame.error?.details, { code: 'RESPONSE_TOO_LARGE', maxPayload: 1000, bytes });
-    assert.ok(Buffer.byteLength(g.text) < 1000);
+    assert.ok(Buffer.byteLength(g.text!) < 1000);
   });
 
   it('treats a string V8 cannot build as too large, and anything else unserialisable as an internal error', () => {

@@ -3,6 +3,7 @@
 // can return a lot (chat.history, sessions.list, and later OpenClaw methods such as
 // chat.startup) pages through here, so no response frame can outgrow what clients accept.
 import { boundJsonValue, jsonValueBytes } from '../protocol/json-size.js';
+import { declareJsonBytes } from './response-guard.js';
 
 export interface ResponseLimits {
   /** The most one response frame may hold: the advertised `maxPayload`. */
@@ -50,6 +51,17 @@ export function fillPage<T>(source: Iterable<T>, budget: number, sizeOf: (item: 
     bytes += size;
   }
   return { items, bytes, full: false };
+}
+
+/**
+ * Declares the exact JSON size of a response that carries a filled page's items under `key`
+ * (response-guard.ts), so the page is not measured twice: the items were measured while the page
+ * was filled, and only the rest of the payload is measured here. `payload[key]` must be the
+ * page's own `items` array, unchanged since fillPage measured it.
+ */
+export function declarePageBytes<P extends Record<string, unknown>>(payload: P, key: keyof P & string, page: Page<unknown>): P {
+  if (payload[key] !== page.items) return payload; // not this page: declare nothing (the guard serialises)
+  return declareJsonBytes(payload, jsonValueBytes({ ...payload, [key]: [] }) - 2 + page.bytes);
 }
 
 /** One item cut to fit `maxBytes`: long strings keep a prefix and a marker; when that is not enough, `replace` builds a stand-in. */

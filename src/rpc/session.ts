@@ -48,10 +48,12 @@ export interface RpcSession {
 
 export function createRpcSession(caller: CallerContext, router: Router, bus: EventBus, sink: FrameSink, opts: RpcSessionOptions = {}): RpcSession {
   const inFlight = new Map<string, AbortController>();
+  // A sink that takes objects (in-process) needs no text: a response whose size is known is not serialised.
+  const guardOpts = { text: sink.sendText !== undefined };
   const respond = (frame: ResFrame) => {
-    const g = guardResponse(frame, opts.maxResponseBytes ?? Infinity);
+    const g = guardResponse(frame, opts.maxResponseBytes ?? Infinity, guardOpts);
     if (g.refused) opts.onRefused?.({ id: frame.id, refused: g.refused });
-    if (sink.sendText) sink.sendText(g.text); else sink.send(g.frame);
+    if (sink.sendText && g.text !== undefined) sink.sendText(g.text); else sink.send(g.frame);
   };
   let seq = 0;
   let closed = false;

@@ -13,7 +13,7 @@ import { runTimeoutMs, sendToSession } from './chat.js';
 import { parseSessionKey, SESSION_KEY_FORMS } from '../../protocol/session-keys.js';
 import { MAX_MESSAGE_CHARS } from '../../config/schema.js';
 import { checkMessageLength } from '../message-limit.js';
-import { fillPage, pageBudget, pageInfo, responseLimits } from '../paging.js';
+import { declarePageBytes, fillPage, pageBudget, pageInfo, responseLimits } from '../paging.js';
 
 export const sessionsListParams = obj({
   limit: optional(num({ int: true, min: 1, max: 10_000 })),
@@ -80,12 +80,13 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
         });
         const offset = p.offset ?? 0;
         const page = fillPage(matching.slice(offset, offset + (p.limit ?? 500)).map(toWireSession), pageBudget(limits, p.maxBytes));
-        return {
+        // The rows were measured to fill the page: the response guard reuses that size.
+        return declarePageBytes({
           // Host paths are for admins only (docs/protocol.md#host-paths).
           ts: Date.now(), ...(hasScope(ctx.scopes, 'operator.admin') ? { path: s.facts.config.stateDir } : {}), count: page.items.length,
           defaults: { modelProvider: null, model: s.facts.config.agents.defaults.model, contextTokens: null },
           sessions: page.items, ...pageInfo(offset, page.items.length, matching.length),
-        };
+        }, 'sessions', page);
       },
     }),
     defineMethod({
