@@ -113,12 +113,14 @@ export async function startOpenclawGateway(opts: OpenclawStartOptions): Promise<
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   let exitCode: string | null = null;
-  const exited = new Promise<void>((res) => child.once('exit', (code, sig) => { exitCode = sig ?? String(code); res(); }));
+  child.once('exit', (code, sig) => { exitCode = sig ?? String(code); });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not spawn ${install.nodeBin}`);
 
   // Last resort for a bench that dies or is interrupted: synchronous, so it works in an 'exit' handler.
-  const killNow = () => { signalTree(processTree(pid), pid, 'SIGKILL'); rmSync(home, { recursive: true, force: true }); };
+  // `seen` keeps helpers found while it ran, in case the launcher is already gone and they were reparented.
+  const seen = new Set<number>([pid]);
+  const killNow = () => { signalTree([...new Set([...seen, ...processTree(pid)])].filter(alive), pid, 'SIGKILL'); rmSync(home, { recursive: true, force: true }); };
   const onSignal = (sig: NodeJS.Signals) => { killNow(); process.exit(sig === 'SIGINT' ? 130 : 143); };
   process.once('exit', killNow);
   process.once('SIGINT', onSignal);
@@ -169,6 +171,7 @@ export async function startOpenclawGateway(opts: OpenclawStartOptions): Promise<
     throw new Error(`OpenClaw gateway ${(err as Error).message}; its output ended with:\n${tail}`);
   }
   const startMs = performance.now() - t0;
+  for (const p of processTree(pid)) seen.add(p);
   return {
     url, token, pid, startMs, stop,
     rssMb: () => Math.max(0, ...processTree(pid).map((p) => {
