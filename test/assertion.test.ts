@@ -14,7 +14,7 @@ import { bootGateway, tempDir, type TestGateway } from './fixtures/gateway.fixtu
 import { refused } from './fixtures/refused.fixture.js';
 import { connectParams } from './fixtures/raw-ws.fixture.js';
 import { serveJwks, signAssertion, signingKey, type JwksServer, type SigningKey } from './fixtures/jwks.fixture.js';
-import { authDetailCode } from '../src/protocol/auth-reasons.js';
+import { authDetailCode, authFailureMessage } from '../src/protocol/auth-reasons.js';
 
 const HEADER = 'x-clawgate-assertion';
 const ISS = 'https://idp.example.com';
@@ -22,7 +22,7 @@ const AUD = 'clawgate';
 const ME = { email: 'me@example.com', iss: ISS, aud: AUD };
 
 function assertUnauthorized(err: ConnectError, authReason: string): void {
-  assert.deepEqual(err.error, { code: 'INVALID_REQUEST', message: 'unauthorized', details: { code: authDetailCode(authReason), authReason } });
+  assert.deepEqual(err.error, { code: 'INVALID_REQUEST', message: authFailureMessage(authReason, { id: 'cli', mode: 'cli' }), details: { code: authDetailCode(authReason), authReason } });
   assert.equal(err.closeCode, 1008);
 }
 

@@ -24,7 +24,7 @@ import { startFakeOpenAi, type FakeOpenAi } from './fixtures/fake-openai.fixture
 import { connectParams, openRaw } from './fixtures/raw-ws.fixture.js';
 import { serveJwks, signAssertion, signingKey } from './fixtures/jwks.fixture.js';
 import { clientTextFrame, httpStatus, openTcp, rawConnect, serverFrames, until, upgradeRequest, type RawTcp } from './fixtures/raw-tcp.fixture.js';
-import { authDetailCode } from '../src/protocol/auth-reasons.js';
+import { authDetailCode, authFailureMessage } from '../src/protocol/auth-reasons.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TOKEN = 'attack-token-0123456789abcdef';
@@ -34,7 +34,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function assertUnauthorized(err: ConnectError, authReason: string): void {
   const { retryable, retryAfterMs, ...shape } = err.error ?? {};
-  assert.deepEqual(shape, { code: 'INVALID_REQUEST', message: 'unauthorized', details: { code: authDetailCode(authReason), authReason } });
+  assert.deepEqual(shape, { code: 'INVALID_REQUEST', message: authFailureMessage(authReason, { id: 'cli', mode: 'cli' }), details: { code: authDetailCode(authReason), authReason } });
   if (authReason === 'rate_limited') assert.ok(retryable === true && (retryAfterMs ?? 0) > 0, 'a lockout says when to retry');
   else assert.equal(retryable, undefined);
   assert.equal(err.closeCode, 1008);

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { connectWs, ConnectError, type WsConnectOptions } from '../src/client/ws.js';
 import { refused } from './fixtures/refused.fixture.js';
 import { bootGateway, SEED_GATEWAY, type TestGateway } from './fixtures/gateway.fixture.js';
-import { authDetailCode } from '../src/protocol/auth-reasons.js';
+import { authDetailCode, authFailureMessage } from '../src/protocol/auth-reasons.js';
 
 
 function assertUnauthorized(err: ConnectError, authReason: string): void {
-  assert.deepEqual(err.error, { code: 'INVALID_REQUEST', message: 'unauthorized', details: { code: authDetailCode(authReason), authReason } });
+  assert.deepEqual(err.error, { code: 'INVALID_REQUEST', message: authFailureMessage(authReason, { id: 'cli', mode: 'cli' }), details: { code: authDetailCode(authReason), authReason } });
   assert.equal(err.closeCode, 1008);
   assert.equal(err.closeReason, 'unauthorized');
 }

@@ -1,6 +1,6 @@
 // The real OpenClaw 2026.9.6 CLI against a real clawgate, for what issue 10 left open:
 // `status --all` diagnostics (diagnostics.stability, last-heartbeat), the TUI's commands.list,
-// a wrong token explained by `gateway call`, and `sessions compact` without --max-lines.
+// and a wrong token explained by `gateway call`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -87,5 +87,17 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI: the gaps issue 10 left`, () => {
     const bad = await cli(['gateway', 'call', 'commands.list', '--params', JSON.stringify({ agentId: 'nobody' })]);
     assert.notEqual(bad.code, 0, bad.why);
     assert.match(bad.stderr + bad.stdout, /unknown agent "nobody"/, bad.why);
+  });
+
+  it('gateway call --token wrong: OpenClaw\'s message form says which setting to fix, with AUTH_TOKEN_MISMATCH', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const r = await cli(['gateway', 'call', 'health', '--token', WRONG]);
+    assert.notEqual(r.code, 0, r.why);
+    assert.match(r.stderr + r.stdout, /Gateway call failed: unauthorized: gateway token mismatch \(set gateway\.remote\.token to match the gateway's gateway\.auth\.token\)/, r.why);
+    assert.doesNotMatch(r.stderr + r.stdout, new RegExp(TOKEN), 'the real token is never echoed');
+    const j = await cli(['gateway', 'call', 'health', '--token', WRONG, '--json']);
+    assert.notEqual(j.code, 0, j.why);
+    const out = json<{ ok: boolean; error: { code: string; details: { code: string; authReason: string } } }>(j);
+    assert.deepEqual([out.ok, out.error.code, out.error.details], [false, 'INVALID_REQUEST', { code: 'AUTH_TOKEN_MISMATCH', authReason: 'token_mismatch' }], j.why);
   });
 });

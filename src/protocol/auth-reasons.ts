@@ -1,6 +1,7 @@
 // The closed set of reasons an authentication decision can give. They travel on the wire
 // as `details.authReason`; docs/reference/auth-reasons.md explains each (a test checks both
 // lists agree). Names follow OpenClaw's where OpenClaw has one.
+import { BROWSER_CLIENT_IDS } from './connect.js';
 
 export const AUTH_REASONS = [
   // token / password
@@ -47,5 +48,34 @@ export function authDetailCode(reason: string): AuthDetailCode {
     case 'password_mismatch': return 'AUTH_PASSWORD_MISMATCH';
     case 'rate_limited': return 'AUTH_RATE_LIMITED';
     default: return 'AUTH_UNAUTHORIZED';
+  }
+}
+
+/** The client a refusal is written for: its id and mode from `connect.params.client`. */
+export interface RefusedClient { readonly id: string; readonly mode: string }
+
+
+/**
+ * The `error.message` of an auth refusal. For token and password reasons it is OpenClaw's
+ * `unauthorized: gateway token mismatch (<what to do>)` form, which OpenClaw's CLI prints as it
+ * is (`openclaw gateway call`) and recognises by its prefix; the hint fits the client (CLI,
+ * browser, other). It never says `--token <word>`: the CLI masks what follows `--token`. It says nothing `details.code` does not already say. Every other reason
+ * stays a bare `unauthorized` (trusted-proxy and local refusals explain themselves to the
+ * operator through `authReason` and the log, not to the caller).
+ */
+export function authFailureMessage(reason: string, client: RefusedClient): string {
+  const cli = client.mode === 'cli';
+  const browser = !cli && (BROWSER_CLIENT_IDS.includes(client.id) || client.mode === 'webchat');
+  const token = cli ? 'set gateway.remote.token to match the gateway\'s gateway.auth.token'
+    : browser ? 'paste the gateway token in the Control UI settings' : 'send the gateway token in connect.params.auth.token';
+  const password = cli ? 'set gateway.remote.password to match the gateway\'s gateway.auth.password'
+    : browser ? 'enter the gateway password in the Control UI settings' : 'send the gateway password in connect.params.auth.password';
+  switch (reason) {
+    case 'token_missing': return `unauthorized: gateway token missing (${token})`;
+    case 'token_mismatch': return `unauthorized: gateway token mismatch (${token})`;
+    case 'password_missing': return `unauthorized: gateway password missing (${password})`;
+    case 'password_mismatch': return `unauthorized: gateway password mismatch (${password})`;
+    case 'rate_limited': return 'unauthorized: too many failed authentication attempts (retry later)';
+    default: return 'unauthorized';
   }
 }

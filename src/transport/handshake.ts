@@ -3,7 +3,7 @@
 // and close code; the first failure wins. Pure apart from the strategy's limiter.
 import { PROTOCOL_VERSION } from '../protocol/frames.js';
 import { errorShape, type ErrorShape } from '../protocol/error-codes.js';
-import { authDetailCode, wireAuthReason } from '../protocol/auth-reasons.js';
+import { authDetailCode, authFailureMessage, wireAuthReason } from '../protocol/auth-reasons.js';
 import { BROWSER_CLIENT_IDS, connectParamsSchema, type ConnectParams } from '../protocol/connect.js';
 import { formatIssues, validate } from '../protocol/schema.js';
 import { SCOPES, type Scope } from '../protocol/scopes.js';
@@ -72,7 +72,7 @@ export function runHandshake(rawParams: unknown, ingress: Ingress, nonce: string
   if (decision.kind === 'deny') {
     const authReason = wireAuthReason(decision.reason, decision.header);
     const opts = decision.retryAfterMs !== undefined ? { retryable: true, retryAfterMs: decision.retryAfterMs } : {};
-    return refuse(errorShape('INVALID_REQUEST', 'unauthorized', { details: { code: authDetailCode(authReason), authReason }, ...opts }), 1008, 'unauthorized', authReason);
+    return refuse(errorShape('INVALID_REQUEST', authFailureMessage(authReason, p.client), { details: { code: authDetailCode(authReason), authReason }, ...opts }), 1008, 'unauthorized', authReason);
   }
   let deviceId: string | undefined;
   if (p.device) {
