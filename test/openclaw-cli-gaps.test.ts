@@ -1,10 +1,12 @@
 // The real OpenClaw 2026.9.6 CLI against a real clawgate, for what issue 10 left open:
 // `status --all` diagnostics (diagnostics.stability, last-heartbeat), the TUI's commands.list,
-// and a wrong token explained by `gateway call`.
+// a wrong token explained by `gateway call`, and `sessions compact` without --max-lines.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { EMBEDDED_DEFAULTS } from '../src/config/defaults.js';
+import { OPERATOR as OWNER } from '../src/auth/decision.js';
+import { connectWs } from '../src/client/ws.js';
 import { bootGateway, type TestGateway } from './fixtures/gateway.fixture.js';
 import { explain, openclawHome, OPENCLAW_VERSION, requireOpenclaw, runOpenclaw, type OpenclawPaths } from './fixtures/openclaw.fixture.js';
 
@@ -99,5 +101,51 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI: the gaps issue 10 left`, () => {
     assert.notEqual(j.code, 0, j.why);
     const out = json<{ ok: boolean; error: { code: string; details: { code: string; authReason: string } } }>(j);
     assert.deepEqual([out.ok, out.error.code, out.error.details], [false, 'INVALID_REQUEST', { code: 'AUTH_TOKEN_MISMATCH', authReason: 'token_mismatch' }], j.why);
+  });
+
+  it('sessions compact without --max-lines: keeps the recent ~20k tokens, replaces older turns by one entry, idempotent', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const key = 'agent:manager:long-9';
+    for (let i = 0; i < 4; i++) {
+      const r = await cli(['agent', '--session-key', key, '--message', '/words 5000']); // a ~31 KB (~8k-token) reply each
+      assert.equal(r.code, 0, r.why);
+    }
+    assert.equal(gw.store.countMessages(OWNER, key), 8);
+    const r = await cli(['sessions', 'compact', key]);
+    assert.equal(r.code, 0, r.why);
+    const m = /Compacted session agent:manager:long-9 \((\d+) → (\d+) tokens\)\./.exec(r.stdout);
+    assert.ok(m, r.why);
+    assert.ok(Number(m[1]) > 30_000 && Number(m[2]) < 20_000, r.why);
+    // The two newest turns stay; the two oldest became one entry, first in the transcript.
+    const h = json<{ messages: { role: string; sender?: string; content: { text: string }[] }[] }>(await cli(['gateway', 'call', 'chat.history', '--json', '--params', JSON.stringify({ sessionKey: key })]));
+    assert.deepEqual(h.messages.map((x) => [x.role, x.sender]), [['user', 'gateway'], ['user', 'token'], ['assistant', 'agent:manager'], ['user', 'token'], ['assistant', 'agent:manager']]);
+    assert.match(h.messages[0]!.content[0]!.text, /^\[Conversation compacted by the gateway at .*: 4 earlier messages, about \d+ tokens, were removed/);
+    const again = await cli(['sessions', 'compact', key]);
+    assert.equal(again.code, 0, again.why);
+    assert.match(again.stdout, /No compaction needed for session agent:manager:long-9 \(the transcript is within the 20000-token recent tail/, again.why);
+    assert.equal(gw.store.countMessages(OWNER, key), 5);
+    // The session still works: the next run sees the compacted transcript and answers.
+    const next = await cli(['agent', '--session-key', key, '--message', 'still there?']);
+    assert.equal(next.code, 0, next.why);
+    assert.match(next.stdout, /echo: still there\?/, next.why);
+  });
+
+  it('sessions.compact refuses a session with a run in progress (SESSION_BUSY), and works once it ended', async () => {
+    const { client } = await connectWs({ url: gw.url, token: TOKEN, scopes: ['operator.read', 'operator.write'] });
+    try {
+      const key = 'agent:manager:busy-1';
+      const final = client.request('agent', { message: '/words 1000000', sessionKey: key, idempotencyKey: 'busy-run-1' }, { expectFinal: true, timeoutMs: 60_000 }).catch((e: Error) => e);
+      await client.request('agent.wait', { runId: 'busy-run-1', timeoutMs: 1 }).catch(() => undefined); // the run is accepted by now
+      await assert.rejects(client.request('sessions.compact', { key }), (e: Error & { details?: { code?: string }; retryable?: boolean }) => {
+        assert.equal(e.details?.code, 'SESSION_BUSY');
+        assert.match(e.message, /has a run in progress/);
+        return true;
+      });
+      assert.equal(gw.store.countMessages(OWNER, key), 1, 'nothing was cut under the run');
+      await client.request('chat.abort', { sessionKey: key });
+      await final;
+      const r = await client.request<{ ok: boolean; compacted: boolean }>('sessions.compact', { key });
+      assert.deepEqual([r.ok, r.compacted], [true, false]);
+    } finally { client.close(); }
   });
 });

@@ -88,6 +88,10 @@ export function openSqliteStore(path: string, now: () => number = Date.now, opts
     resetSession: db.prepare(`UPDATE sessions SET session_id = ?, status = 'idle', last_run_id = NULL, updated_at = ? WHERE owner = ? AND key = ?`),
     deleteMessages: db.prepare('DELETE FROM messages WHERE owner = ? AND session_key = ?'),
     deleteMessagesBefore: db.prepare('DELETE FROM messages WHERE owner = ? AND session_key = ? AND id < ?'),
+    sizeAll: db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(CAST(content AS BLOB))), 0) AS b FROM messages WHERE owner = ? AND session_key = ?'),
+    sizeBefore: db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(CAST(content AS BLOB))), 0) AS b FROM messages WHERE owner = ? AND session_key = ? AND id < ?'),
+    newestBefore: db.prepare('SELECT MAX(id) FROM messages WHERE owner = ? AND session_key = ? AND id < ?').pluck(),
+    rewriteMessage: db.prepare('UPDATE messages SET run_id = NULL, role = ?, content = ?, acting_for = NULL, sender = ? WHERE owner = ? AND session_key = ? AND id = ?'),
     getRun: db.prepare('SELECT * FROM runs WHERE owner = ? AND run_id = ?'),
     insertRun: db.prepare(`INSERT INTO runs (owner, run_id, session_key, agent_id, status, acting_for, parent_run_id, parent_session_key, depth, message, message_id, created_at)
       VALUES (@owner, @runId, @sessionKey, @agentId, 'accepted', @actingFor, @parentRunId, @parentSessionKey, @depth, @message, @messageId, @now)`),
@@ -170,6 +174,20 @@ export function openSqliteStore(path: string, now: () => number = Date.now, opts
       const oldestKept = q.messageIdAtOffset.get(owner, key, keep - 1) as number;
       guard.write(() => q.deleteMessagesBefore.run(owner, key, oldestKept));
       return { before, after: (q.countMessages.get(owner, key) as { n: number }).n };
+    },
+
+    transcriptSize(owner, key, beforeId) {
+      const r = (beforeId === undefined ? q.sizeAll.get(owner, key) : q.sizeBefore.get(owner, key, beforeId)) as { n: number; b: number };
+      return { count: r.n, bytes: r.b };
+    },
+    compactMessages(owner, key, firstKeptId, entry) {
+      return guard.write(() => db.transaction(() => {
+        const keep = q.newestBefore.get(owner, key, firstKeptId) as number | null;
+        if (keep === null) return { removed: 0 };
+        const removed = q.deleteMessagesBefore.run(owner, key, keep).changes + 1;
+        q.rewriteMessage.run(entry.role, JSON.stringify(entry.content), entry.sender, owner, key, keep);
+        return { removed };
+      })());
     },
 
     getRun: (owner, runId) => { const r = q.getRun.get(owner, runId) as Row | undefined; return r ? toRun(r) : undefined; },

@@ -109,6 +109,14 @@ export interface Store {
   resetSession(owner: string, key: string, newSessionId: string): SessionRow | undefined;
   /** Keeps only the newest `keep` transcript messages; returns how many there were and are. */
   truncateMessages(owner: string, key: string, keep: number): { before: number; after: number };
+  /** How many transcript messages there are and the UTF-8 bytes of their stored content: all, or those older than `beforeId`. */
+  transcriptSize(owner: string, key: string, beforeId?: number): { count: number; bytes: number };
+  /**
+   * Replaces every message older than `firstKeptId` by one `entry`, in one transaction. The entry
+   * takes the id (and time) of the newest message it replaces, so the transcript keeps its order.
+   * Returns how many messages it replaced (0: none were older, nothing changed).
+   */
+  compactMessages(owner: string, key: string, firstKeptId: number, entry: Pick<MessageRow, 'role' | 'content' | 'sender'>): { removed: number };
 
   getRun(owner: string, runId: string): RunRow | undefined;
   /**

@@ -1,10 +1,10 @@
 // The session lifecycle OpenClaw's CLI and Control UI drive: sessions.patch (archive),
-// sessions.delete, sessions.reset and sessions.compact, each on the caller's own sessions
+// sessions.delete and sessions.reset (sessions.compact: sessions-compact.ts), each on the caller's own sessions
 // (docs/auth.md, "Teams"): a key names a session within the caller's owner. Every mutation can be pinned to the
 // session it was decided on with `expectedSessionId` (a reset in between gives a new id), and
 // aborts the session's live runs first where it removes or rewrites the transcript.
 import { randomUUID } from 'node:crypto';
-import { bool, literal, num, obj, optional, str } from '../../protocol/schema.js';
+import { bool, literal, obj, optional, str } from '../../protocol/schema.js';
 import { RpcError } from '../../protocol/error-codes.js';
 import { defineMethod, type MethodDef } from '../registry.js';
 import type { RunService } from '../context.js';
@@ -13,17 +13,17 @@ import type { CallContext } from '../registry.js';
 import type { SessionRow, Store } from '../../store/types.js';
 import { toWireSession } from './sessions.js';
 
-export type LifecycleStore = Pick<Store, 'getSession' | 'deleteSession' | 'setSessionArchived' | 'resetSession' | 'truncateMessages'>;
+export type LifecycleStore = Pick<Store, 'getSession' | 'deleteSession' | 'setSessionArchived' | 'resetSession'>;
 
 const key = str({ min: 1, max: 500 });
-const target = { key, agentId: optional(str({ min: 1, max: 64 })), expectedSessionId: optional(str({ min: 1, max: 200 })) };
+export const target = { key, agentId: optional(str({ min: 1, max: 64 })), expectedSessionId: optional(str({ min: 1, max: 200 })) };
 
-function notFound(k: string): RpcError {
+export function notFound(k: string): RpcError {
   return new RpcError('INVALID_REQUEST', `no session ${JSON.stringify(k.slice(0, 200))}`, { details: { code: 'NOT_FOUND' } });
 }
 
 /** The session named by the params, checked against agentId and expectedSessionId. */
-function find(store: LifecycleStore, owner: string, p: { key: string; agentId?: string | undefined; expectedSessionId?: string | undefined }): SessionRow | undefined {
+export function find(store: Pick<Store, 'getSession'>, owner: string, p: { key: string; agentId?: string | undefined; expectedSessionId?: string | undefined }): SessionRow | undefined {
   const row = store.getSession(owner, p.key);
   if (!row) return undefined;
   if (p.agentId && row.agentId !== p.agentId) throw new RpcError('INVALID_REQUEST', `session ${p.key} belongs to agent "${row.agentId}", not "${p.agentId}"`, { details: { code: 'INVALID_PARAMS' } });
@@ -74,21 +74,6 @@ export function sessionLifecycleMethods(runs: RunService, store: LifecycleStore)
         const entry = store.resetSession(owner, p.key, randomUUID());
         if (!entry) throw notFound(p.key);
         return { ok: true, key: entry.key, entry: toWireSession(entry) };
-      },
-    }),
-    defineMethod({
-      name: 'sessions.compact',
-      params: obj({ key, agentId: target.agentId, maxLines: optional(num({ int: true, min: 1, max: 1_000_000 })) }),
-      handle: (ctx: CallContext, p) => {
-        const owner = callerOwner(ctx);
-        if (!find(store, owner, p)) throw notFound(p.key);
-        if (p.maxLines === undefined) {
-          return { ok: true, key: p.key, compacted: false, reason: 'clawgate compacts by truncation only: pass maxLines' };
-        }
-        const { before, after } = store.truncateMessages(owner, p.key, p.maxLines);
-        return before === after
-          ? { ok: true, key: p.key, compacted: false, reason: `transcript has ${before} lines, within maxLines` }
-          : { ok: true, key: p.key, compacted: true, kept: after, removed: before - after };
       },
     }),
   ];
