@@ -148,4 +148,22 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI: the gaps issue 10 left`, () => {
       assert.deepEqual([r.ok, r.compacted], [true, false]);
     } finally { client.close(); }
   });
+
+  it('what clawgate deliberately lacks fails at once with a clear "unknown method" (no crash, no hang)', async (t) => {
+    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    const cases: [string[], RegExp][] = [
+      [['gateway', 'call', 'config.set', '--params', '{}'], /Gateway call failed: unknown method: config\.set/],
+      [['devices', 'reject', 'req-1'], /unknown method: device\.pair\.reject/],
+      [['system', 'heartbeat', 'enable'], /unknown method: set-heartbeats/],
+      [['cron', 'add', '--name', 'nightly', '--every', '1h', '--message', 'hi'], /unknown method: cron\.add/],
+    ];
+    for (const [args, why] of cases) {
+      const r = await cli(args, 30_000);
+      assert.equal(r.timedOut, false, r.why);
+      assert.equal(r.code, 1, r.why);
+      assert.match(r.stdout + r.stderr, why, r.why);
+    }
+    const health = await cli(['gateway', 'call', 'health', '--json']);
+    assert.equal(health.code, 0, 'the gateway still answers afterwards');
+  });
 });
