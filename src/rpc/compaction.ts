@@ -16,6 +16,8 @@ export const COMPACTION_SENDER = 'gateway';
 /** How many removed user messages the entry quotes, and how much of each. */
 const QUOTED = 20;
 const QUOTE_CHARS = 200;
+/** How many of the newest removed messages are read for quotes (older ones are counted by the store, not read). */
+const SCANNED = 200;
 
 export type CompactionStore = Pick<Store, 'messagesNewestFirst' | 'transcriptSize' | 'compactMessages'>;
 
@@ -58,10 +60,16 @@ export function compactTranscript(store: CompactionStore, owner: string, key: st
   if (!tail) return { compacted: false, reason: 'the transcript is empty' };
   const older = store.transcriptSize(owner, key, tail.firstKeptId);
   if (older.count === 0) return { compacted: false, reason: within };
-  const removedRows = [...store.messagesNewestFirst(owner, key, tail.kept, 200)];
-  if (older.count === 1 && removedRows[0] && isCompactionEntry(removedRows[0])) return { compacted: false, reason: `${within} after an earlier compaction` };
-  const quotes = removedRows.filter((m) => m.role === 'user' && !isCompactionEntry(m)).slice(0, QUOTED).map((m) => `- ${firstLine(m.content)}`).reverse();
-  const folded = removedRows.some(isCompactionEntry) ? ' (including an earlier compaction entry)' : '';
+  // The newest removed messages, one at a time (a message may be large: none is kept), for the quotes.
+  const quotes: string[] = [];
+  let earlier = false;
+  for (const m of store.messagesNewestFirst(owner, key, tail.kept, SCANNED)) {
+    if (isCompactionEntry(m)) earlier = true;
+    else if (m.role === 'user' && quotes.length < QUOTED) quotes.push(`- ${firstLine(m.content)}`);
+  }
+  if (older.count === 1 && earlier) return { compacted: false, reason: `${within} after an earlier compaction` };
+  quotes.reverse();
+  const folded = earlier ? ' (including an earlier compaction entry)' : '';
   const text = [
     `[Conversation compacted by the gateway at ${new Date(now).toISOString()}: ${older.count} earlier messages${folded}, about ${tokens(older.bytes)} tokens, were removed to keep this session to its most recent ${keepTokens} tokens or so. clawgate does not summarise with a model.`,
     ...(quotes.length ? [`The last ${quotes.length} removed user messages began:`, ...quotes] : []),
