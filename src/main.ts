@@ -254,7 +254,7 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
   const metricsAccess = { scope: 'operator.admin', allowed: (p: Principal, ingress: Ingress) => hasScope(scopeCeiling(p, ingress), 'operator.admin') };
   const connDeps: ConnectionDeps = {
     handshake: { strategy, originAllowed: createOriginGate(g.controlUi.allowedOrigins), now, deviceSkewMs: 10 * 60_000, scopeCeiling },
-    router, bus, log, hello,
+    router, bus, log, helloFrame: hello.frame,
     limits: g.limits,
     sendBudget: createSendBudget({ perConnection: g.limits.maxBufferedBytes, total: g.limits.maxTotalBufferedBytes }),
     slots: createConnectionSlots(g.limits),

@@ -5,7 +5,7 @@ import type { FrozenConfig } from '../config/load.js';
 import type { HelloOk } from '../protocol/connect.js';
 import { PROTOCOL_VERSION } from '../protocol/frames.js';
 import type { EventBus } from './events.js';
-import type { Presence } from './presence.js';
+import type { Presence, PresenceEntry } from './presence.js';
 import { hasScope, type Scope } from '../protocol/scopes.js';
 
 export const GATEWAY_EVENTS = ['connect.challenge', 'tick', 'presence', 'shutdown', 'agent', 'chat', 'sessions.changed'];
@@ -20,30 +20,65 @@ export function capabilitiesOf(methods: readonly string[]): string[] {
 
 const snapshotOf = (presence: Presence, limit: number) => presence.list().slice(-limit).map(({ connId: _c, ...e }) => e);
 
-export function createHelloBuilder(deps: { config: FrozenConfig; methods: readonly string[]; presence: Presence; version: string; startedAt: number }) {
+/** An entry's wire JSON (without its connId), built once per entry: entries do not change once added. */
+const entryJson = new WeakMap<PresenceEntry, string>();
+function presenceEntryJson(entry: PresenceEntry): string {
+  let text = entryJson.get(entry);
+  if (text === undefined) {
+    const { connId: _c, ...e } = entry;
+    text = JSON.stringify(e);
+    entryJson.set(entry, text);
+  }
+  return text;
+}
+
+export interface HelloBuilder {
+  /** The hello-ok payload. */
+  payload(accepted: { scopes: readonly string[] }, connId: string): HelloOk;
+  /**
+   * The `res` frame answering `connect` request `requestId` with that payload, as JSON text: the
+   * same text as JSON.stringify(resOk(requestId, payload(…))), built from parts serialised once
+   * (features, policy, each presence entry) instead of serialising ~2-6 KB per handshake.
+   */
+  frame(requestId: string, accepted: { scopes: readonly string[] }, connId: string): string;
+}
+
+export function createHelloBuilder(deps: { config: FrozenConfig; methods: readonly string[]; presence: Presence; version: string; startedAt: number; now?: () => number }): HelloBuilder {
   const g = deps.config.gateway;
+  const now = deps.now ?? Date.now;
   const defaultAgent = deps.config.agents.list.find((a) => a.default) ?? deps.config.agents.list[0];
   // The parts that never change are built once.
-  const features = { methods: [...deps.methods], events: GATEWAY_EVENTS, capabilities: capabilitiesOf(deps.methods) };
+  const features = { methods: [...deps.methods], events: [...GATEWAY_EVENTS], capabilities: capabilitiesOf(deps.methods) };
   const policy = { maxPayload: g.limits.maxPayload, maxBufferedBytes: g.limits.maxBufferedBytes, tickIntervalMs: g.limits.tickIntervalMs };
   const sessionDefaults = { defaultAgentId: defaultAgent?.id ?? 'main', mainKey: 'main', mainSessionKey: `agent:${defaultAgent?.id ?? 'main'}:main` };
-  return (accepted: { scopes: readonly string[] }, connId: string): HelloOk => ({
-    type: 'hello-ok',
-    protocol: PROTOCOL_VERSION,
-    server: { version: deps.version, connId },
-    features,
-    snapshot: {
-      // The newest few (system-presence has the rest); other people's addresses and devices need read.
-      presence: hasScope(accepted.scopes as Scope[], 'operator.read') ? snapshotOf(deps.presence, HELLO_PRESENCE_LIMIT) : [],
-      health: {},
-      stateVersion: { presence: deps.presence.version, health: 0 },
-      uptimeMs: Date.now() - deps.startedAt,
-      sessionDefaults,
-      authMode: g.auth.mode,
+  // The newest few (system-presence has the rest); other people's addresses and devices need read.
+  const seesPresence = (scopes: readonly string[]) => hasScope(scopes as Scope[], 'operator.read');
+  const head = `{"type":"hello-ok","protocol":${PROTOCOL_VERSION},"server":{"version":${JSON.stringify(deps.version)},"connId":`;
+  const afterConnId = `},"features":${JSON.stringify(features)},"snapshot":{"presence":`;
+  const afterUptime = `,"sessionDefaults":${JSON.stringify(sessionDefaults)},"authMode":${JSON.stringify(g.auth.mode)}},"auth":{"role":"operator","scopes":`;
+  const tail = `},"policy":${JSON.stringify(policy)}}`;
+  return {
+    payload: (accepted, connId) => ({
+      type: 'hello-ok',
+      protocol: PROTOCOL_VERSION,
+      server: { version: deps.version, connId },
+      features,
+      snapshot: {
+        presence: seesPresence(accepted.scopes) ? snapshotOf(deps.presence, HELLO_PRESENCE_LIMIT) : [],
+        health: {},
+        stateVersion: { presence: deps.presence.version, health: 0 },
+        uptimeMs: now() - deps.startedAt,
+        sessionDefaults,
+        authMode: g.auth.mode,
+      },
+      auth: { role: 'operator', scopes: [...accepted.scopes] },
+      policy,
+    }),
+    frame(requestId, accepted, connId) {
+      const presence = seesPresence(accepted.scopes) ? deps.presence.list().slice(-HELLO_PRESENCE_LIMIT).map(presenceEntryJson).join(',') : '';
+      return `{"type":"res","id":${JSON.stringify(requestId)},"ok":true,"payload":${head}${JSON.stringify(connId)}${afterConnId}[${presence}],"health":{},"stateVersion":{"presence":${deps.presence.version},"health":0},"uptimeMs":${now() - deps.startedAt}${afterUptime}${JSON.stringify(accepted.scopes)}${tail}}`;
     },
-    auth: { role: 'operator', scopes: [...accepted.scopes] },
-    policy,
-  });
+  };
 }
 
 /** Broadcasts presence after changes, at most once per 250 ms, so a burst of connects is one event. */

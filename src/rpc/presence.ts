@@ -16,6 +16,7 @@ export interface PresenceEntry {
 }
 
 export interface Presence {
+  /** An entry is not changed once added (hello.ts serialises each one once). */
   add(e: PresenceEntry): void;
   remove(connId: string): void;
   list(): PresenceEntry[];

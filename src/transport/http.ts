@@ -78,10 +78,13 @@ export function createHttpGateway(opts: HttpServerOptions): HttpGateway {
     }
     return ingress;
   };
-  /** Ingress, with the assertion verified once when the peer is a trusted proxy (others never cost a verification). */
+  /** Only a trusted proxy's request carries an assertion to verify (others never cost a verification). */
+  const verifies = (req: IncomingMessage): boolean =>
+    opts.assertion !== undefined && opts.trustedProxies.matches(normalizeIp(req.socket.remoteAddress)?.ip);
+  /** Ingress, with the assertion verified once when the peer is a trusted proxy. */
   const ingressOf = async (req: IncomingMessage): Promise<Ingress> => {
-    if (!opts.assertion || !opts.trustedProxies.matches(normalizeIp(req.socket.remoteAddress)?.ip)) return attribute(req);
-    return attribute(req, await opts.assertion.verify(headerPairs(req.rawHeaders)));
+    if (!verifies(req)) return attribute(req);
+    return attribute(req, await opts.assertion!.verify(headerPairs(req.rawHeaders)));
   };
 
   // connectionsCheckingInterval: how often node enforces the two timeouts (default 30 s), so a
@@ -103,6 +106,13 @@ export function createHttpGateway(opts: HttpServerOptions): HttpGateway {
     socket.on('error', () => socket.destroy());
     const path = (req.url ?? '/').split('?')[0]!;
     if (routePaths.has(path)) { abortUpgrade(socket, 404, 'Not Found'); return; }
+    if (!verifies(req)) {
+      // Nothing to wait for: attribute and upgrade in this turn (no promise per connection).
+      let ingress: Ingress;
+      try { ingress = attribute(req); } catch (err) { log.error('upgrade failed', { err }); socket.destroy(); return; }
+      upgrade(req, socket, head, ingress);
+      return;
+    }
     void ingressOf(req).then((ingress) => {
       if (!socket.destroyed) upgrade(req, socket, head, ingress);
     }, (err: unknown) => { log.error('upgrade failed', { err }); socket.destroy(); });

@@ -6,8 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { errorShape } from '../protocol/error-codes.js';
-import { eventFrame, parseInbound, resErr, resOk, type EventFrame, type ResFrame } from '../protocol/frames.js';
-import type { HelloOk } from '../protocol/connect.js';
+import { eventFrame, parseInbound, resErr, type EventFrame, type ResFrame } from '../protocol/frames.js';
 import type { CallerContext, Router } from '../rpc/registry.js';
 import type { EventBus } from '../rpc/events.js';
 import { createRpcSession, type RpcSession } from '../rpc/session.js';
@@ -35,7 +34,8 @@ export interface ConnectionDeps {
   /** Authenticated connections per client IP and per principal (shared by every listener). */
   readonly slots: ConnectionSlots;
   readonly log: Logger;
-  readonly hello: (accepted: Accepted, connId: string) => HelloOk;
+  /** The serialised `res` frame (hello-ok) answering an accepted `connect` request. */
+  readonly helloFrame: (requestId: string, accepted: Accepted, connId: string) => string;
   /** Called once authenticated; the returned function runs on close. */
   readonly onAuthenticated?: (info: { connId: string; accepted: Accepted; ingress: Ingress }) => () => void;
   readonly onClosed?: (connId: string, authenticated: boolean) => void;
@@ -150,7 +150,7 @@ export function handleConnection(ws: WebSocket, ingress: Ingress, deps: Connecti
       connId, principal: accepted.principal, role: accepted.role, scopes: accepted.scopes,
       client: { id: accepted.params.client.id, mode: accepted.params.client.mode, version: accepted.params.client.version },
     };
-    send(resOk(frame.id, deps.hello(accepted, connId)));
+    sendText(deps.helloFrame(frame.id, accepted, connId));
     session = createRpcSession(caller, deps.router, deps.bus, {
       send,
       sendText,
