@@ -38,14 +38,28 @@ describe('stability recorder', () => {
       { type: 'run.started' },
       { type: 'run.completed', outcome: 'completed', durationMs: 250 },
       { type: 'run.completed', outcome: 'timeout', reason: 'timeout' },
-      { type: 'security.event', source: 'auth', action: 'connect', target: 'websocket', outcome: 'denied', level: 'warning', reason: 'token_mismatch' },
-      { type: 'security.event', source: 'auth', action: 'connect', target: 'websocket', outcome: 'denied', level: 'warning' },
+      { type: 'security.event', source: 'auth', action: 'connect', target: 'websocket', outcome: 'denied', level: 'warning', count: 1, reason: 'token_mismatch' },
+      { type: 'security.event', source: 'auth', action: 'connect', target: 'websocket', outcome: 'denied', level: 'warning', count: 1 },
     ]);
     assert.doesNotMatch(JSON.stringify(r.snapshot()), /secret-name|private/);
   });
 
+  it('counts a burst of refusals in one record per second, so guessing cannot flush the ring', () => {
+    let t = 10_000;
+    const r = make({ now: () => t });
+    for (let i = 0; i < 5_000; i++) r.authDecision('deny', 'token_mismatch');
+    r.authDecision('deny', 'rate_limited');
+    t += 1_500;
+    r.authDecision('deny', 'rate_limited');
+    const s = r.snapshot();
+    assert.deepEqual(s.events.slice(1).map((e) => [e.reason, e.count]), [['token_mismatch', 5_000], ['rate_limited', 1], ['rate_limited', 1]]);
+    assert.equal(s.events[0]!.type, 'diagnostic.memory.sample', 'the memory sample is still there');
+    assert.equal(s.dropped, 0);
+  });
+
   it('filters by type and sinceSeq, returns the newest `limit`, and counts what the ring dropped', () => {
-    const r = make({ capacity: 5 });
+    let t = 0;
+    const r = make({ capacity: 5, now: () => (t += 2_000) });
     for (let i = 0; i < 7; i++) r.authDecision('deny', 'token_missing');
     const all = r.snapshot({ limit: 1000 });
     assert.equal(all.count, 5);

@@ -10,6 +10,8 @@ export const STABILITY_DEFAULT_LIMIT = 50;
 /** Event-loop delay (p99 over one sample interval) at which a liveness warning is recorded, as OpenClaw. */
 export const LIVENESS_DELAY_WARN_MS = 1_000;
 const SAFE_CODE = /^[A-Za-z0-9_.:-]{1,120}$/;
+/** Refused connects with the same reason within this window share one record (its `count`). */
+const COALESCE_MS = 1_000;
 
 export interface StabilityMemory { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number; arrayBuffersBytes: number }
 
@@ -138,7 +140,12 @@ export function createStabilityRecorder(opts: StabilityOptions = {}): StabilityR
     },
     authDecision(result, reason) {
       if (result !== 'deny') return;
-      push({ type: 'security.event', source: 'auth', action: 'connect', target: 'websocket', outcome: 'denied', level: 'warning', ...(SAFE_CODE.test(reason) ? { reason } : {}) });
+      const code = SAFE_CODE.test(reason) ? reason : undefined;
+      // A burst of refusals (a guessing client) is one record with a count per second, so it
+      // cannot push every other record out of the ring.
+      const last = ring[ring.length - 1];
+      if (last?.type === 'security.event' && last.reason === code && now() - last.ts < COALESCE_MS) { last.count = (last.count ?? 1) + 1; return; }
+      push({ type: 'security.event', source: 'auth', action: 'connect', target: 'websocket', outcome: 'denied', level: 'warning', count: 1, ...(code ? { reason: code } : {}) });
     },
     snapshot(q = {}) {
       const limit = q.limit ?? STABILITY_DEFAULT_LIMIT;
