@@ -226,7 +226,7 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
       sessions: { path: dbPath, count: (owner, agentId) => store.countSessions(agentId, owner), recent: (owner, agentId, limit) => store.listSessions({ ...(owner !== undefined ? { owner } : {}), agentId, limit }), active: () => runs.activeCount },
       channels: () => channels.health(),
     }),
-    ...channelsMethods(() => channels.health()), ...logsMethods(logRing), ...modelsMethods(config), ...configMethods(config), ...sessionLifecycleMethods(runs, store), ...sessionsCompactMethods(store),
+    ...channelsMethods(() => channels.health()), ...logsMethods(logRing), ...modelsMethods(config), ...configMethods(config), ...sessionLifecycleMethods(runs, store, bus), ...sessionsCompactMethods(store, bus),
     ...agentsMethods(services), ...sessionsMethods(services, runs, store), ...agentMethods(runs, (id) => { const r = store.getSessionById(id); return r ? { owner: r.owner, key: r.key } : undefined; }), ...chatMethods(runs, store, responseLimits(g.limits)),
   ];
   // OpenClaw Control UI / TUI reads (docs/protocol.md#methods-openclaw-clients-call).

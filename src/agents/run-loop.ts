@@ -18,6 +18,7 @@ import { setImmediate as nextIteration } from 'node:timers/promises';
 import { allowedToolNames, type AgentConfig } from './policy.js';
 import { parseSessionKey } from './session-keys.js';
 import { ToolError, type ToolDef } from './tools/types.js';
+import { publishSessionMessage, readRow } from '../rpc/session-events.js';
 
 export interface RunOutcome { status: 'ok' | 'error' | 'aborted' | 'interrupted' | 'timeout'; reply: string; error?: string | undefined }
 
@@ -67,6 +68,9 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
     event: 'chat', scope: 'operator.read', owner: run.owner, payload: { runId: run.runId, sessionKey: run.sessionKey, seq: ++chatSeq, state, ...extra },
   });
 
+  /** A stored transcript entry, to the connections following this session (session.message). */
+  const announce = (m: MessageRow) => publishSessionMessage(bus, run.owner, m, readRow(store, run.owner, run.sessionKey));
+
   const timeout = AbortSignal.timeout(ctx.timeoutMs);
   const signal = AbortSignal.any([ctx.signal, timeout]);
   const names = allowedToolNames(ctx.config, ctx.agent, ctx.tools.map((t) => t.name), parseSessionKey(run.sessionKey)?.kind === 'subagent');
@@ -106,16 +110,16 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
       signal.throwIfAborted();
       if (result.toolCalls.length === 0) { reply = result.text; break; }
       const calls = result.toolCalls;
-      store.appendMessage(run.owner, { sessionKey: run.sessionKey, runId: run.runId, role: 'assistant', actingFor: run.actingFor, sender, content: [
+      announce(store.appendMessage(run.owner, { sessionKey: run.sessionKey, runId: run.runId, role: 'assistant', actingFor: run.actingFor, sender, content: [
         ...(result.text ? [{ type: 'text', text: result.text }] : []),
         ...calls.map((c) => ({ type: 'toolCall', id: c.id, name: c.name, arguments: safeJson(c.arguments) })),
-      ] });
+      ] }));
       messages.push({ role: 'assistant', content: result.text, toolCalls: calls });
       for (const call of calls) {
         // A tool must not keep an aborted or timed-out run alive (and holding its slot).
         const r = await raceAbort(runTool(ctx, gateway, allowed, call, signal, emitAgent), signal);
-        store.appendMessage(run.owner, { sessionKey: run.sessionKey, runId: run.runId, role: 'toolResult', actingFor: run.actingFor, sender,
-          content: { toolCallId: call.id, toolName: call.name, isError: r.isError, text: r.text } });
+        announce(store.appendMessage(run.owner, { sessionKey: run.sessionKey, runId: run.runId, role: 'toolResult', actingFor: run.actingFor, sender,
+          content: { toolCallId: call.id, toolName: call.name, isError: r.isError, text: r.text } }));
         messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: r.text, isError: r.isError });
       }
       if (turn === MAX_TURNS - 1) reply = `stopped after ${MAX_TURNS} model turns`;
@@ -125,6 +129,7 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
     if (reply.length > FINAL_CHAT_MAX_CHARS) await nextIteration();
     store.setRunStatus(run.owner, run.runId, 'ok', { reply });
     store.setSessionStatus(run.owner, run.sessionKey, 'done', run.runId);
+    announce(stored);
     emitAgent('lifecycle', { phase: 'end', endedAt: Date.now() });
     // The final event repeats the reply only when that is cheap; clients have it from the deltas.
     // messageId names the stored entry (as chat.history's messageId), so a client can tell the

@@ -14,7 +14,7 @@ import type { RunRow, Store } from '../store/types.js';
 import { FINAL_RUN_STATUSES } from '../store/types.js';
 import type { Logger } from '../util/log.js';
 import { checkDelegatedRun, findAgent } from './policy.js';
-import { toWireSession } from '../rpc/methods/sessions.js';
+import { publishSessionChanged, publishSessionMessage, readRow } from '../rpc/session-events.js';
 import { executeRun, type RunOutcome } from './run-loop.js';
 import { mainSessionKey, parseSessionKey, SESSION_KEY_FORMS } from './session-keys.js';
 import type { ResolvedModel } from './models/index.js';
@@ -153,12 +153,12 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       );
       log.info('run accepted', { runId: run.runId, agentId, sessionKey, actingFor, owner, parentRunId: run.parentRunId, depth });
       // Keyed changes carry the session row, as OpenClaw's do; `ended` tells clients the run is over.
-      const changed = (reason: string) => {
-        let row;
-        try { row = store.getSession(owner, sessionKey); } catch { /* a lost database: announce without the row */ }
-        deps.bus.publish({ event: 'sessions.changed', payload: { sessionKey, reason, agentId, spawnedBy: run.parentSessionKey, ...(row ? { session: toWireSession(row) } : {}) }, scope: 'operator.read', owner });
-      };
+      const changed = (reason: 'created' | 'run' | 'ended') => publishSessionChanged(deps.bus, owner, sessionKey, reason, readRow(store, owner, sessionKey));
       changed(existingSession ? 'run' : 'created');
+      publishSessionMessage(deps.bus, owner, {
+        id: run.messageId, sessionKey, runId: run.runId, role: 'user', content: [{ type: 'text', text: input.message }],
+        actingFor, sender: parent ? `agent:${parent.agentId}` : principalId(caller.principal), createdAt: run.createdAt,
+      }, readRow(store, owner, sessionKey));
 
       const ac = new AbortController();
       const subagent = parent !== undefined;

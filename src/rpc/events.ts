@@ -1,6 +1,13 @@
 // The gateway's event bus. Publishers name the scope an event needs; each subscriber
 // (a connection) filters by its own scopes and numbers broadcast events with its own seq.
+// Topical events (the session list, one session's transcript) reach only subscribers that
+// asked for them (subscriptions.ts).
 import { hasScope, type Scope } from '../protocol/scopes.js';
+
+/** What a topical event is about: the session list (sessions.subscribe) or one session's transcript (sessions.messages.subscribe). */
+export type EventTopic =
+  | { readonly kind: 'sessions' }
+  | { readonly kind: 'session'; readonly sessionKey: string };
 
 export interface BusEvent {
   readonly event: string;
@@ -11,6 +18,8 @@ export interface BusEvent {
   readonly connId?: string;
   /** When set, only connections acting for this owner receive it: a person's runs are theirs. */
   readonly owner?: string;
+  /** When set, only subscribers whose `wants` accepts it receive it (their subscriptions). */
+  readonly topic?: EventTopic;
 }
 
 export type Subscriber = {
@@ -18,6 +27,11 @@ export type Subscriber = {
   readonly scopes: readonly Scope[];
   /** Owner the connection acts for (rpc/owner.ts); null for the gateway's own observers (metrics), which see every owner's events. */
   readonly owner: string | null;
+  /**
+   * Decides on topical events, owner included (an operator.admin subscriber may take other
+   * owners' ones it subscribed to). Without it a subscriber gets no topical event.
+   */
+  wants?(e: BusEvent): boolean;
   deliver(e: BusEvent): void;
 };
 
@@ -38,7 +52,8 @@ export function createEventBus(): EventBus {
       for (const s of subs) {
         if (e.connId !== undefined && e.connId !== s.connId) continue;
         if (e.scope !== undefined && !hasScope(s.scopes, e.scope)) continue;
-        if (e.owner !== undefined && s.owner !== null && e.owner !== s.owner) continue;
+        if (e.topic !== undefined) { if (s.wants?.(e) !== true) continue; }
+        else if (e.owner !== undefined && s.owner !== null && e.owner !== s.owner) continue;
         s.deliver(e);
       }
     },

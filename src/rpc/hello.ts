@@ -8,7 +8,7 @@ import type { EventBus } from './events.js';
 import type { Presence, PresenceEntry } from './presence.js';
 import { hasScope, type Scope } from '../protocol/scopes.js';
 
-export const GATEWAY_EVENTS = ['connect.challenge', 'tick', 'presence', 'shutdown', 'agent', 'chat', 'sessions.changed'];
+export const GATEWAY_EVENTS = ['connect.challenge', 'tick', 'presence', 'shutdown', 'agent', 'chat', 'sessions.changed', 'session.message'];
 const PRESENCE_LIMIT = 200;
 const HELLO_PRESENCE_LIMIT = 20;
 const PRESENCE_COALESCE_MS = 250;

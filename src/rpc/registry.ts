@@ -8,6 +8,7 @@ import { hasScope, requiredScope, type Role, type Scope } from '../protocol/scop
 import type { Principal } from '../auth/decision.js';
 import type { Logger } from '../util/log.js';
 import { StoreUnavailableError } from '../store/guard.js';
+import type { ConnectionSubscriptions } from './subscriptions.js';
 
 /** Who is calling and on whose behalf; identical for socket and in-process callers. */
 export interface CallerContext {
@@ -39,6 +40,8 @@ export interface CallContext extends CallerContext {
   ack(payload: unknown): void;
   /** Aborted when the caller disconnects or cancels the request. */
   readonly signal: AbortSignal;
+  /** The connection's event subscriptions (sessions.subscribe and friends); absent for callers that take no events. */
+  readonly subscriptions?: ConnectionSubscriptions;
 }
 
 export interface MethodDef<P = unknown> {

@@ -6,7 +6,8 @@ import { eventFrame, resErr, resOk, type EventFrame, type ReqFrame, type ResFram
 import type { CallerContext, Router } from './registry.js';
 import type { EventBus } from './events.js';
 import { guardResponse, type GuardedResponse } from './response-guard.js';
-import { callerOwner } from './owner.js';
+import { callerOwner, seesEveryOwner } from './owner.js';
+import { createConnectionSubscriptions } from './subscriptions.js';
 
 export interface FrameSink {
   send(frame: ResFrame | EventFrame): void;
@@ -57,10 +58,13 @@ export function createRpcSession(caller: CallerContext, router: Router, bus: Eve
   };
   let seq = 0;
   let closed = false;
-  const unsubscribe = opts.events === false ? () => {} : bus.subscribe({
+  const events = opts.events !== false;
+  const subscriptions = events ? createConnectionSubscriptions({ owner: callerOwner(caller), seesEveryOwner: seesEveryOwner(caller) }) : undefined;
+  const unsubscribe = !subscriptions ? () => {} : bus.subscribe({
     connId: caller.connId,
     scopes: caller.scopes,
     owner: callerOwner(caller),
+    wants: (e) => subscriptions.accepts(e),
     deliver(e) {
       if (closed) return;
       const n = e.connId === undefined ? ++seq : undefined;
@@ -92,7 +96,7 @@ export function createRpcSession(caller: CallerContext, router: Router, bus: Eve
           catch (again) { sink.fail?.(again, true); }
         }
       };
-      void router.dispatch({ ...caller, ack, signal: ac.signal }, frame)
+      void router.dispatch({ ...caller, ack, signal: ac.signal, ...(subscriptions ? { subscriptions } : {}) }, frame)
         .catch((): Awaited<ReturnType<Router['dispatch']>> => ({ ok: false, error: errorShape('UNAVAILABLE', 'internal error', { details: { code: 'INTERNAL_ERROR' }, retryable: true }) }))
         .then(reply);
     },

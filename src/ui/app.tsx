@@ -196,6 +196,8 @@ function App() {
 
   useEffect(() => {
     if (state !== 'connected' || !gw.current) return;
+    // Session list changes (sessions.changed) come only to connections that subscribe, on every (re)connect.
+    gw.current.request('sessions.subscribe', {}).catch(() => {});
     gw.current.request('status').then((s) => { setMe(s.you.description); setMyId(s.you.principal); }).catch(() => {});
     gw.current.request('agents.list').then((r) => {
       setAgents(r.agents);

@@ -2,17 +2,21 @@
 // (sessions.subscribe with its initial list, sessions.messages.subscribe), sessions.describe,
 // and the views clawgate has no feature for (branches, companion), answered empty.
 //
-// Subscriptions are acknowledged, not filtered: clawgate sends `sessions.changed`, `chat` and
-// `agent` events to every connection holding operator.read (docs/protocol.md#events), so a
-// subscriber already receives everything these subscriptions ask for.
+// Subscriptions are per connection (rpc/subscriptions.ts): sessions.subscribe turns on
+// `sessions.changed` for the caller's own sessions (every owner's for operator.admin), and
+// sessions.messages.subscribe {key} turns on `session.message` for one session of the caller's
+// (or, for operator.admin, of the `owner` it names). Nothing is sent for what was not asked.
 import { any, bool, obj, optional, record, str } from '../../protocol/schema.js';
+import { RpcError } from '../../protocol/error-codes.js';
 import { defineMethod, type CallContext, type MethodDef } from '../registry.js';
-import { callerOwner } from '../owner.js';
+import { callerOwner, readOwner } from '../owner.js';
 import type { SessionReader } from '../context.js';
 import { toWireSession } from './sessions.js';
 
 const sessionKey = str({ min: 1, max: 500 });
 const agentId = optional(str({ min: 1, max: 64 }));
+/** clawgate's: whose session to follow; another owner's only with operator.admin (NOT_OWNER otherwise). */
+const owner = optional(str({ min: 1, max: 400 }));
 /** Params of methods whose options clawgate has nothing to apply to. */
 const anyParams = record(any());
 
@@ -28,20 +32,39 @@ export function sessionViewMethods(deps: SessionViewDeps): MethodDef[] {
     defineMethod({
       name: 'sessions.subscribe',
       params: anyParams,
-      // `{}` is the acknowledgment only; list params also return the first page (OpenClaw's bootstrap).
-      handle: async (ctx, p) => (Object.keys(p).length === 0 ? { subscribed: true } : { subscribed: true, list: await deps.list(ctx, p) }),
+      // `{}` is the acknowledgment only; list params also return the first page (OpenClaw's
+      // bootstrap). The subscription is on before the list is read, so no change falls between.
+      handle: async (ctx, p) => {
+        ctx.subscriptions?.setSessions(true);
+        return Object.keys(p).length === 0 ? { subscribed: true } : { subscribed: true, list: await deps.list(ctx, p) };
+      },
     }),
-    defineMethod({ name: 'sessions.unsubscribe', params: anyParams, handle: () => ({ subscribed: false }) }),
+    defineMethod({
+      name: 'sessions.unsubscribe',
+      params: anyParams,
+      handle: (ctx) => { ctx.subscriptions?.setSessions(false); return { subscribed: false }; },
+    }),
     defineMethod({
       name: 'sessions.messages.subscribe',
-      params: obj({ key: sessionKey, agentId, includeApprovals: optional(bool()) }),
-      // clawgate has no approvals, so the replay is complete and empty.
-      handle: (_ctx, p) => ({ subscribed: true, key: p.key, ...(p.includeApprovals ? { approvalReplay: { approvals: [], truncated: false } } : {}) }),
+      params: obj({ key: sessionKey, agentId, owner, includeApprovals: optional(bool()) }),
+      handle: (ctx, p) => {
+        const whose = readOwner(ctx, p.owner);
+        // A subagent key names a session only its spawner's owner has; it cannot be followed ahead.
+        if (p.key.includes(':subagent:') && !store.getSession(whose, p.key)) {
+          throw new RpcError('INVALID_REQUEST', `no session ${JSON.stringify(p.key.slice(0, 200))}`, { details: { code: 'NOT_FOUND' } });
+        }
+        ctx.subscriptions?.followSession(whose, p.key);
+        // clawgate has no approvals, so the replay is complete and empty.
+        return { subscribed: true, key: p.key, ...(p.includeApprovals ? { approvalReplay: { approvals: [], truncated: false } } : {}) };
+      },
     }),
     defineMethod({
       name: 'sessions.messages.unsubscribe',
-      params: obj({ key: sessionKey, agentId }),
-      handle: (_ctx, p) => ({ subscribed: false, key: p.key }),
+      params: obj({ key: sessionKey, agentId, owner }),
+      handle: (ctx, p) => {
+        ctx.subscriptions?.unfollowSession(p.owner ?? callerOwner(ctx), p.key);
+        return { subscribed: false, key: p.key };
+      },
     }),
     defineMethod({
       name: 'sessions.describe',

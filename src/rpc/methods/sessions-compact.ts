@@ -10,10 +10,14 @@ import { callerOwner } from '../owner.js';
 import { compactTranscript, type CompactionStore } from '../compaction.js';
 import type { Store } from '../../store/types.js';
 import { find, notFound, target } from './sessions-lifecycle.js';
+import type { EventBus } from '../events.js';
+import { publishSessionChanged, readRow } from '../session-events.js';
 
 export type CompactStore = CompactionStore & Pick<Store, 'getSession' | 'truncateMessages'>;
 
-export function sessionsCompactMethods(store: CompactStore, now: () => number = Date.now): MethodDef[] {
+/** A transcript that was cut is announced as `sessions.changed` (`compact`) to the owner's subscribed connections. */
+export function sessionsCompactMethods(store: CompactStore, bus: EventBus, now: () => number = Date.now): MethodDef[] {
+  const announce = (owner: string, key: string) => publishSessionChanged(bus, owner, key, 'compact', readRow(store, owner, key));
   return [
     defineMethod({
       name: 'sessions.compact',
@@ -27,11 +31,13 @@ export function sessionsCompactMethods(store: CompactStore, now: () => number = 
         }
         if (p.maxLines === undefined) {
           const r = compactTranscript(store, owner, p.key, now());
+          if (r.compacted) announce(owner, p.key);
           return r.compacted
             ? { ok: true, key: p.key, compacted: true, kept: r.kept, removed: r.removed, result: { tokensBefore: r.tokensBefore, tokensAfter: r.tokensAfter } }
             : { ok: true, key: p.key, compacted: false, reason: r.reason };
         }
         const { before, after } = store.truncateMessages(owner, p.key, p.maxLines);
+        if (before !== after) announce(owner, p.key);
         return before === after
           ? { ok: true, key: p.key, compacted: false, reason: `transcript has ${before} lines, within maxLines` }
           : { ok: true, key: p.key, compacted: true, kept: after, removed: before - after };

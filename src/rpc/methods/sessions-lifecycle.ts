@@ -12,6 +12,8 @@ import { callerOwner } from '../owner.js';
 import type { CallContext } from '../registry.js';
 import type { SessionRow, Store } from '../../store/types.js';
 import { toWireSession } from './sessions.js';
+import type { EventBus } from '../events.js';
+import { publishSessionChanged } from '../session-events.js';
 
 export type LifecycleStore = Pick<Store, 'getSession' | 'deleteSession' | 'setSessionArchived' | 'resetSession'>;
 
@@ -33,7 +35,8 @@ export function find(store: Pick<Store, 'getSession'>, owner: string, p: { key: 
   return row;
 }
 
-export function sessionLifecycleMethods(runs: RunService, store: LifecycleStore): MethodDef[] {
+/** Every change is announced as `sessions.changed` to the owner's subscribed connections. */
+export function sessionLifecycleMethods(runs: RunService, store: LifecycleStore, bus: EventBus): MethodDef[] {
   return [
     defineMethod({
       name: 'sessions.patch',
@@ -46,6 +49,7 @@ export function sessionLifecycleMethods(runs: RunService, store: LifecycleStore)
         if (p.archived !== undefined && (row.archivedAt !== null) !== p.archived) {
           if (p.archived && row.kind === 'main') throw new RpcError('INVALID_REQUEST', "cannot archive an agent's main session", { details: { code: 'INVALID_PARAMS' } });
           entry = store.setSessionArchived(owner, p.key, p.archived ? Date.now() : null) ?? row;
+          publishSessionChanged(bus, owner, entry.key, 'patch', entry);
         }
         return { ok: true, key: entry.key, entry: toWireSession(entry) };
       },
@@ -61,7 +65,9 @@ export function sessionLifecycleMethods(runs: RunService, store: LifecycleStore)
         }
         runs.abort(ctx, p.key);
         // The transcript lives in the session's rows: deleting the session deletes it.
-        return { ok: true, key: p.key, deleted: row ? store.deleteSession(owner, p.key) : false, archived: [] as string[] };
+        const deleted = row ? store.deleteSession(owner, p.key) : false;
+        if (deleted && row) publishSessionChanged(bus, owner, p.key, 'delete', undefined, { sessionId: row.sessionId });
+        return { ok: true, key: p.key, deleted, archived: [] as string[] };
       },
     }),
     defineMethod({
@@ -73,6 +79,7 @@ export function sessionLifecycleMethods(runs: RunService, store: LifecycleStore)
         runs.abort(ctx, p.key);
         const entry = store.resetSession(owner, p.key, randomUUID());
         if (!entry) throw notFound(p.key);
+        publishSessionChanged(bus, owner, entry.key, 'reset', entry);
         return { ok: true, key: entry.key, entry: toWireSession(entry) };
       },
     }),

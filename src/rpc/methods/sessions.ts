@@ -6,6 +6,7 @@ import { arr, bool, literal, num, obj, oneOf, optional, str } from '../../protoc
 import { RpcError } from '../../protocol/error-codes.js';
 import { principalId } from '../../auth/decision.js';
 import { callerOwner, readOwner, seesEveryOwner } from '../owner.js';
+import { toWireSession } from '../session-row.js';
 import { defineMethod, type MethodDef } from '../registry.js';
 import type { MethodServices, RunService, SessionReader } from '../context.js';
 import type { SessionRow } from '../../store/types.js';
@@ -14,6 +15,7 @@ import { parseSessionKey, SESSION_KEY_FORMS } from '../../protocol/session-keys.
 import { MAX_MESSAGE_CHARS } from '../../config/schema.js';
 import { checkMessageLength } from '../message-limit.js';
 import { declarePageBytes, fillPage, pageBudget, pageInfo, responseLimits } from '../paging.js';
+import { publishSessionChanged } from '../session-events.js';
 
 export const sessionsListParams = obj({
   limit: optional(num({ int: true, min: 1, max: 10_000 })),
@@ -40,27 +42,7 @@ export const sessionsListParams = obj({
 
 const KEY_SHAPE = /^agent:([a-z0-9][a-z0-9_-]*):main$/;
 
-/**
- * A session's owner as OpenClaw's rows carry it (`owner.actor`, `createdActor`): its Control UI
- * reads `owner.actor.id`. `ownerId` is the same id as a plain string (the `owner` param of
- * sessions.list and chat.history).
- */
-function ownerFields(owner: string): Record<string, unknown> {
-  const actor = { type: 'human', id: owner, label: owner.replace(/^[a-z-]+:/, '') };
-  return { ownerId: owner, owner: { actor }, createdActor: { ...actor, source: 'unknown' } };
-}
-
-export function toWireSession(s: SessionRow): Record<string, unknown> {
-  return {
-    key: s.key, ...ownerFields(s.owner), kind: 'direct', label: s.label ?? undefined, displayName: s.label ?? s.key, updatedAt: s.updatedAt,
-    sessionId: s.sessionId, model: s.model ?? undefined, modelProvider: s.model?.includes('/') ? s.model.split('/')[0] : s.model ?? undefined,
-    agentId: s.agentId, sessionKind: s.kind, spawnedBy: s.spawnedBy ?? undefined, spawnedByRun: s.spawnedByRun ?? undefined,
-    actingFor: s.actingFor, depth: s.depth, status: s.status, lastRunId: s.lastRunId ?? undefined, createdAt: s.createdAt,
-    isMain: s.kind === 'main', archived: s.archivedAt !== null, ...(s.archivedAt !== null ? { archivedAt: s.archivedAt } : {}),
-    // OpenClaw's activity facts: the Control UI shows a run as live until a row says otherwise.
-    hasActiveRun: s.status === 'running', activeRunIds: s.status === 'running' && s.lastRunId ? [s.lastRunId] : [],
-  };
-}
+export { toWireSession } from '../session-row.js';
 
 export function sessionsMethods(s: MethodServices, runs: RunService, store: SessionReader): MethodDef[] {
   const agentIds = new Set(s.facts.config.agents.list.map((a) => a.id));
@@ -127,7 +109,9 @@ export function sessionsMethods(s: MethodServices, runs: RunService, store: Sess
           return { ok: true, key, sessionId: store.getSession(callerOwner(ctx), key)?.sessionId, runStarted: true, runId: r.runId };
         }
         if (key.includes(':subagent:')) throw new RpcError('INVALID_REQUEST', 'subagent sessions are created by the sessions_spawn tool', { details: { code: 'INVALID_PARAMS' } });
+        const existed = store.getSession(callerOwner(ctx), key) !== undefined;
         const row = store.ensureSession({ owner: callerOwner(ctx), key, sessionId: randomUUID(), agentId, kind: parsed.kind, label: p.label ?? null, spawnedBy: null, spawnedByRun: null, actingFor: principalId(ctx.principal), depth: 0, model: p.model ?? null });
+        if (!existed) publishSessionChanged(s.bus, row.owner, key, 'created', row);
         return { ok: true, key, sessionId: row.sessionId, runStarted: false };
       },
     }),
