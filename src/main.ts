@@ -34,6 +34,7 @@ import { modelsMethods } from './rpc/methods/models.js';
 import { configMethods } from './rpc/methods/config.js';
 import { sessionLifecycleMethods } from './rpc/methods/sessions-lifecycle.js';
 import { sessionsCompactMethods } from './rpc/methods/sessions-compact.js';
+import { tasksMethods } from './rpc/methods/tasks.js';
 import { createLogRing, teeToRing } from './util/log-ring.js';
 import { createInProcessDialer, type Dialer } from './rpc/in-process.js';
 import { responseLimits } from './rpc/paging.js';
@@ -226,7 +227,7 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
       sessions: { path: dbPath, count: (owner, agentId) => store.countSessions(agentId, owner), recent: (owner, agentId, limit) => store.listSessions({ ...(owner !== undefined ? { owner } : {}), agentId, limit }), active: () => runs.activeCount },
       channels: () => channels.health(),
     }),
-    ...channelsMethods(() => channels.health()), ...logsMethods(logRing), ...modelsMethods(config), ...configMethods(config), ...sessionLifecycleMethods(runs, store, bus), ...sessionsCompactMethods(store, bus),
+    ...channelsMethods(() => channels.health()), ...logsMethods(logRing), ...modelsMethods(config), ...configMethods(config), ...sessionLifecycleMethods(runs, store, bus), ...sessionsCompactMethods(store, bus), ...tasksMethods(store, responseLimits(g.limits)),
     ...agentsMethods(services), ...sessionsMethods(services, runs, store), ...agentMethods(runs, (id) => { const r = store.getSessionById(id); return r ? { owner: r.owner, key: r.key } : undefined; }), ...chatMethods(runs, store, responseLimits(g.limits)),
   ];
   // OpenClaw Control UI / TUI reads (docs/protocol.md#methods-openclaw-clients-call).

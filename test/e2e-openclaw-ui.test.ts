@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { connectWs } from '../src/client/ws.js';
+import { connectWs, type GatewayClient } from '../src/client/ws.js';
 import { bootGateway, SEED_GATEWAY, type TestGateway } from './fixtures/gateway.fixture.js';
 import { launchBrowser, type TestBrowser } from './fixtures/browser.fixture.js';
 import { requireOpenclaw } from './fixtures/openclaw.fixture.js';
@@ -60,6 +60,8 @@ async function loadUi(b: TestBrowser, url: string) {
     assert.ok(called.has(m), `the UI called ${m} on load (called: ${[...called].join(', ')})`);
   }
   assert.deepEqual(rec.failures(), [], 'no RPC answer on load is an error');
+  // A session row the UI cannot read (e.g. `owner` as a string, not OpenClaw's {actor}) throws while it renders the sidebar.
+  assert.deepEqual(page.problems.filter((p) => p.startsWith('pageerror')), [], 'no script error on load');
   assert.ok(bootstrap.length > 0 && bootstrap.every((s) => s === 200), `control-ui-config.json was served to the UI (${bootstrap.join(', ')})`);
   return { page, rec };
 }
@@ -75,11 +77,24 @@ async function send(page: Page, rec: ReturnType<typeof recordFrames>, text: stri
   assert.ok(chat.includes('delta') && chat.includes('final'), `the reply streamed (chat events: ${chat.join(', ')})`);
 }
 
-async function flow(t: TestContext, b: TestBrowser, url: string, gw: TestGateway, actingFor: string, shot: string) {
+/** Opens the chat's Tasks panel and the finished subagent `title`; returns once its transcript shows `text`. */
+async function openSubagentTask(page: Page, title: string, text: string) {
+  await page.locator('.chat-tasks-toggle').first().click();
+  const task = page.locator('.chat-tasks-rail__task-open', { hasText: title }).first();
+  // Finished tasks sit in a section that may start collapsed.
+  if (!(await task.isVisible().catch(() => false))) await page.locator('[data-tasks-section="finished"] .chat-tasks-rail__section-toggle').first().click();
+  await task.click();
+  await page.locator('.chat-task-detail', { hasText: text }).first().waitFor();
+}
+
+/** A second client of the same person, outside the browser. */
+type Dial = () => Promise<GatewayClient>;
+
+async function flow(t: TestContext, b: TestBrowser, url: string, gw: TestGateway, actingFor: string, shot: string, dial: Dial) {
   const { page, rec } = await loadUi(b, url);
   try {
-    // Lists sessions: the earlier session is in the roster.
-    await page.getByText('webchat:incident-42').first().waitFor();
+    // Lists sessions: the earlier session is a row of the sidebar's session list.
+    await page.locator('.sidebar-recent-session', { hasText: 'webchat:incident-42' }).first().waitFor();
     // Sends a message and shows the streamed reply.
     const loadedAt = Date.now();
     await send(page, rec, 'hello clawgate', 'echo: hello clawgate');
@@ -92,6 +107,20 @@ async function flow(t: TestContext, b: TestBrowser, url: string, gw: TestGateway
     assert.equal(await page.getByText('echo: hello clawgate').count(), 1);
     assert.equal(await page.getByText('×2').count(), 0, 'no collapsed duplicate');
     assert.deepEqual(rec.failures(loadedAt), [], 'no RPC answer while chatting is an error');
+    // The sidebar's session list heard of the new sessions (sessions.changed after sessions.subscribe).
+    assert.ok(rec.events.some((e) => e.event === 'sessions.changed' && String(e.payload?.sessionKey).startsWith('agent:worker:subagent:')), 'the UI heard the worker session being created');
+    // The spawned worker is a task of this chat; opening it shows the worker's own transcript.
+    await openSubagentTask(page, 'availability', 'echo: check availability');
+    await b.screenshot(page, shot.replace('.png', '-worker.png'));
+    // A message sent to this session from elsewhere appears without a reload, announced by session.message.
+    const other = await dial();
+    try {
+      await other.request('agent', { sessionKey: 'agent:manager:main', message: 'from another tab', idempotencyKey: `other-${Date.now()}` }, { expectFinal: true, timeoutMs: 10_000 });
+    } finally { other.close(); }
+    await page.getByText('echo: from another tab').first().waitFor();
+    assert.ok(rec.events.some((e) => e.event === 'session.message' && e.payload?.sessionKey === 'agent:manager:main'), 'the UI heard it as session.message');
+    assert.deepEqual(rec.failures(loadedAt), [], 'no RPC answer after load is an error');
+    assert.deepEqual(page.problems.filter((p) => p.startsWith('pageerror')), [], 'no script error');
     await b.screenshot(page, shot);
     const child = gw.store.listSessions({ agentId: 'worker' });
     assert.equal(child.length, 1);
@@ -126,7 +155,7 @@ describe('OpenClaw Control UI 2026.9.6 served by clawgate (controlUi.root, token
   it('connects, lists sessions, sends a message and shows the streamed reply and the spawned subagent', { timeout: TIMEOUT }, async (t) => {
     if (!root) { t.skip('OpenClaw is not installed'); return; }
     const base = gw.url.replace('ws:', 'http:').replace(/\/$/, '');
-    await flow(t, b, `${base}/#token=${TOKEN}`, gw, 'token', 'e2e-openclaw-ui-token.png');
+    await flow(t, b, `${base}/#token=${TOKEN}`, gw, 'token', 'e2e-openclaw-ui-token.png', async () => (await connectWs({ url: gw.url, token: TOKEN })).client);
   });
 });
 
@@ -159,6 +188,6 @@ describe('OpenClaw Control UI 2026.9.6 behind nginx in trusted-proxy mode (the s
   it('signed in as me: connects, lists sessions, chats, and the manager spawns a worker acting for me', { timeout: TIMEOUT }, async (t) => {
     if (!root) { t.skip('OpenClaw is not installed'); return; }
     await b.login(nginx.origin, SESSION_COOKIE, 'me');
-    await flow(t, b, `${nginx.origin}/`, gw, 'trusted-proxy:me@example.com', 'e2e-openclaw-ui-nginx.png');
+    await flow(t, b, `${nginx.origin}/`, gw, 'trusted-proxy:me@example.com', 'e2e-openclaw-ui-nginx.png', async () => (await connectWs({ url: gw.url, headers: { 'x-authentik-email': 'me@example.com' } })).client);
   });
 });

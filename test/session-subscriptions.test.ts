@@ -195,6 +195,41 @@ describe('session subscriptions and their events', () => {
     await again.c.request('sessions.messages.subscribe', { key: 'agent:manager:project:one-too-many' });
   });
 
+  it('tasks: a person\'s subagents are their tasks, with transcripts; another person\'s task ids name nothing', async () => {
+    const [alice, bob, carol] = [await as(ALICE), await as(BOB), await as(CAROL)];
+    type Task = { id: string; runtime: string; status: string; title: string; sessionKey: string; childSessionKey: string; agentId: string };
+    const mine = await waitFor('Alice\'s finished workers', async () => {
+      const r = await alice.c.request<{ tasks: Task[] }>('tasks.list', { sessionKey: MAIN, agentId: 'manager', status: ['completed', 'failed', 'timed_out', 'cancelled'], sortBy: 'endedAt', limit: 100 });
+      return r.tasks.length >= 2 && r.tasks;
+    });
+    assert.ok(mine.every((t) => t.runtime === 'subagent' && t.sessionKey === MAIN && t.childSessionKey.startsWith('agent:worker:subagent:') && t.agentId === 'worker' && t.status === 'completed'));
+    assert.ok(mine.some((t) => t.title === 'second'), 'the label is the title');
+    assert.deepEqual((await alice.c.request<{ tasks: Task[] }>('tasks.list', { sessionKey: MAIN, status: 'running' })).tasks, []);
+    // Paged with an opaque cursor.
+    const first = await alice.c.request<{ tasks: Task[]; nextCursor?: string }>('tasks.list', { sessionKey: MAIN, limit: 1 });
+    assert.equal(first.tasks.length, 1);
+    const next = await alice.c.request<{ tasks: Task[] }>('tasks.list', { sessionKey: MAIN, limit: 1, cursor: first.nextCursor });
+    assert.notEqual(next.tasks[0]!.id, first.tasks[0]!.id);
+    await assert.rejects(alice.c.request('tasks.list', { cursor: 'abc' }), refusal('INVALID_REQUEST', 'INVALID_PARAMS'));
+    const task = mine.find((t) => t.title === 'second')!;
+    assert.deepEqual((await alice.c.request<{ task: Task }>('tasks.get', { taskId: task.id })).task, task);
+    const h = await alice.c.request<{ messages: { role: string; content: { text: string }[] }[]; nextCursor?: string }>('tasks.history', { taskId: task.id });
+    assert.deepEqual(h.messages.map((m) => [m.role, m.content[0]!.text]), [['user', 'second job'], ['assistant', 'echo: second job']]);
+    const older = await alice.c.request<{ messages: unknown[]; nextCursor?: string }>('tasks.history', { taskId: task.id, limit: 1 });
+    assert.equal(older.messages.length, 1);
+    assert.equal(older.nextCursor, '1');
+    // Bob (and an admin, whose tasks are their own) see none of Alice's; her ids name nothing for them.
+    assert.deepEqual((await bob.c.request<{ tasks: Task[] }>('tasks.list', { sessionKey: MAIN })).tasks, []);
+    assert.deepEqual((await bob.c.request<{ tasks: Task[] }>('tasks.list', {})).tasks, []);
+    for (const c of [bob.c, carol.c]) {
+      await assert.rejects(c.request('tasks.get', { taskId: task.id }), refusal('INVALID_REQUEST', 'NOT_FOUND'));
+      await assert.rejects(c.request('tasks.history', { taskId: task.id }), refusal('INVALID_REQUEST', 'NOT_FOUND'));
+    }
+    // A main session's id is not a task.
+    const main = (await alice.c.request<{ sessions: { key: string; sessionId: string }[] }>('sessions.list', {})).sessions.find((x) => x.key === MAIN)!;
+    await assert.rejects(alice.c.request('tasks.get', { taskId: main.sessionId }), refusal('INVALID_REQUEST', 'NOT_FOUND'));
+  });
+
   it('a huge message is sent cut to 64 KiB with a marker, never whole', async () => {
     const alice = await as(ALICE);
     await alice.c.request('sessions.messages.subscribe', { key: 'agent:manager:project:big' });

@@ -40,6 +40,8 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
   'sessions.unsubscribe': READ,
   'plugins.list': READ,
   'talk.catalog': READ,
+  'tasks.get': READ,
+  'tasks.history': READ,
   'tasks.list': READ,
   'tools.effective': READ,
   'health': READ,

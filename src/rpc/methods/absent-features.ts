@@ -1,5 +1,5 @@
 // Methods of OpenClaw features clawgate does not have: cron jobs, exec/plugin/OpenClaw approvals,
-// questions, talk (voice), progress cards, background tasks, plugins and self-update. Each answers the
+// questions, talk (voice), progress cards, plugins and self-update (subagents are its only tasks: tasks.ts). Each answers the
 // truthful empty state in OpenClaw's shape, so a client shows "nothing here" instead of an error.
 // docs/protocol.md lists them as "empty".
 import { any, record } from '../../protocol/schema.js';
@@ -25,7 +25,6 @@ export const ABSENT_FEATURE_METHODS: readonly MethodDef[] = [
   empty('question.list', () => ({ questions: [] })),
   empty('talk.catalog', () => ({ realtime: { ready: false, activeProvider: null, providers: [] }, speech: { providers: [] }, transcription: { providers: [] } })),
   empty('progressCard.get', () => ({ card: null })),
-  empty('tasks.list', () => ({ tasks: [] })),
   empty('plugins.list', () => ({ plugins: [], diagnostics: [], generation: 0 })),
   empty('update.status', () => ({ sentinel: null, updateAvailable: null })),
 ];
