@@ -116,9 +116,16 @@ async function flow(t: TestContext, b: TestBrowser, url: string, gw: TestGateway
     const other = await dial();
     try {
       await other.request('agent', { sessionKey: 'agent:manager:main', message: 'from another tab', idempotencyKey: `other-${Date.now()}` }, { expectFinal: true, timeoutMs: 10_000 });
+      await page.getByText('echo: from another tab').first().waitFor();
+      assert.ok(rec.events.some((e) => e.event === 'session.message' && e.payload?.sessionKey === 'agent:manager:main'), 'the UI heard it as session.message');
+      // A session started elsewhere joins the sidebar's list live (sessions.changed), without a reload.
+      await other.request('agent', { sessionKey: 'agent:manager:webchat:live-1', message: 'started elsewhere', idempotencyKey: `live-${Date.now()}` }, { expectFinal: true, timeoutMs: 10_000 });
+      await page.locator('.sidebar-recent-session', { hasText: 'webchat:live-1' }).first().waitFor();
+      assert.ok(rec.events.some((e) => e.event === 'sessions.changed' && e.payload?.sessionKey === 'agent:manager:webchat:live-1'), 'the UI heard it as sessions.changed');
     } finally { other.close(); }
-    await page.getByText('echo: from another tab').first().waitFor();
-    assert.ok(rec.events.some((e) => e.event === 'session.message' && e.payload?.sessionKey === 'agent:manager:main'), 'the UI heard it as session.message');
+    // As in OpenClaw, the main session is the sidebar's Home (open here), and subagents are tasks, never rows.
+    await page.locator('a.nav-item--home.nav-item--active').first().waitFor();
+    assert.equal(await page.locator('.sidebar-recent-session', { hasText: /subagent|availability/ }).count(), 0);
     assert.deepEqual(rec.failures(loadedAt), [], 'no RPC answer after load is an error');
     assert.deepEqual(page.problems.filter((p) => p.startsWith('pageerror')), [], 'no script error');
     await b.screenshot(page, shot);
