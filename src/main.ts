@@ -219,7 +219,7 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
   const dial = createInProcessDialer(() => router!, bus, { maxResponseBytes: g.limits.maxPayload });
   const runs = createRunManager({ config, store, bus, dial, resolveModel, tools: BUILTIN_TOOLS, log });
   // diagnostics.stability (docs/protocol.md): memory and event-loop samples, run outcomes, refused connects.
-  const stability = createStabilityRecorder({ activeRuns: () => runs.activeCount });
+  const stability = createStabilityRecorder({ activeRuns: () => runs.activeCount, connections: () => connections, startedAt });
   cleanup.push(() => stability.stop());
   bus.subscribe({ connId: 'internal:stability', scopes: ['operator.admin'], owner: null, deliver: (e) => { if (e.event === 'agent') stability.observeAgent(e.payload); } });
   const methods: MethodDef[] = [

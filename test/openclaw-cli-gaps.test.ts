@@ -67,6 +67,8 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI: the gaps issue 10 left`, () => {
     const done = s.events.find((e) => e.type === 'run.completed');
     assert.ok(done && done.outcome === 'completed' && typeof done.durationMs === 'number', JSON.stringify(s.events));
     assert.equal(s.summary.byType['run.started'], 1);
+    const beat = s.events.find((e) => e.type === 'diagnostic.heartbeat') as { connections?: number; uptimeMs?: number; eventLoopUtilization?: number } | undefined;
+    assert.ok(beat && typeof beat.connections === 'number' && typeof beat.uptimeMs === 'number' && typeof beat.eventLoopUtilization === 'number', JSON.stringify(beat));
     assert.doesNotMatch(JSON.stringify(s), new RegExp(`stability-1|ping|${WRONG}|${TOKEN}`), 'stability records carry no keys, text or secrets');
     const text = await cli(['gateway', 'stability', '--type', 'security.event']);
     assert.equal(text.code, 0, text.why);

@@ -9,16 +9,19 @@ describe('stability recorder', () => {
   const make = (opts: Parameters<typeof createStabilityRecorder>[0] = {}) => { const r = createStabilityRecorder({ sampleMs: 3_600_000, ...opts }); made.push(r); return r; };
   after(() => { for (const r of made) r.stop(); });
 
-  it('starts with a memory sample of this process, summarised as OpenClaw does', () => {
-    const s = make().snapshot();
+  it('starts with a memory sample and a heartbeat of this process, summarised as OpenClaw does', () => {
+    const s = make({ now: () => 5_000, startedAt: 1_000, connections: () => 3, activeRuns: () => 1 }).snapshot();
     assert.equal(s.capacity, 1000);
-    assert.equal(s.count, 1);
+    assert.equal(s.count, 2);
     assert.equal(s.dropped, 0);
     assert.equal(s.events[0]!.type, 'diagnostic.memory.sample');
+    const { seq: _s, ts: _t, eventLoopUtilization, eventLoopDelayP99Ms: _p, eventLoopDelayMaxMs: _m, ...beat } = s.events[1]!;
+    assert.deepEqual(beat, { type: 'diagnostic.heartbeat', active: 1, waiting: 0, queued: 0, webhooks: { received: 0, processed: 0, errors: 0 }, connections: 3, uptimeMs: 4_000 });
+    assert.ok(eventLoopUtilization! >= 0 && eventLoopUtilization! <= 1);
     const mem = s.summary.memory!;
     assert.ok(mem.latest!.rssBytes > 1_000_000 && mem.latest!.heapUsedBytes > 0, JSON.stringify(mem));
     assert.equal(mem.maxRssBytes, mem.latest!.rssBytes);
-    assert.deepEqual(s.summary.byType, { 'diagnostic.memory.sample': 1 });
+    assert.deepEqual(s.summary.byType, { 'diagnostic.memory.sample': 1, 'diagnostic.heartbeat': 1 });
     assert.ok(!Number.isNaN(Date.parse(s.generatedAt)));
   });
 
@@ -33,7 +36,7 @@ describe('stability recorder', () => {
     r.authDecision('allow', 'token');
     r.authDecision('deny', 'token_mismatch');
     r.authDecision('deny', 'bad reason with spaces\n');
-    const events = r.snapshot().events.slice(1).map(({ seq: _s, ts: _t, ...e }) => e);
+    const events = r.snapshot().events.slice(2).map(({ seq: _s, ts: _t, ...e }) => e);
     assert.deepEqual(events, [
       { type: 'run.started' },
       { type: 'run.completed', outcome: 'completed', durationMs: 250 },
@@ -52,7 +55,7 @@ describe('stability recorder', () => {
     t += 1_500;
     r.authDecision('deny', 'rate_limited');
     const s = r.snapshot();
-    assert.deepEqual(s.events.slice(1).map((e) => [e.reason, e.count]), [['token_mismatch', 5_000], ['rate_limited', 1], ['rate_limited', 1]]);
+    assert.deepEqual(s.events.slice(2).map((e) => [e.reason, e.count]), [['token_mismatch', 5_000], ['rate_limited', 1], ['rate_limited', 1]]);
     assert.equal(s.events[0]!.type, 'diagnostic.memory.sample', 'the memory sample is still there');
     assert.equal(s.dropped, 0);
   });
@@ -63,10 +66,10 @@ describe('stability recorder', () => {
     for (let i = 0; i < 7; i++) r.authDecision('deny', 'token_missing');
     const all = r.snapshot({ limit: 1000 });
     assert.equal(all.count, 5);
-    assert.equal(all.dropped, 3);
-    assert.deepEqual([all.firstSeq, all.lastSeq], [4, 8]);
-    const page = r.snapshot({ limit: 2, sinceSeq: 5 });
-    assert.deepEqual(page.events.map((e) => e.seq), [7, 8]);
+    assert.equal(all.dropped, 4);
+    assert.deepEqual([all.firstSeq, all.lastSeq], [5, 9]);
+    const page = r.snapshot({ limit: 2, sinceSeq: 6 });
+    assert.deepEqual(page.events.map((e) => e.seq), [8, 9]);
     assert.equal(page.count, 3);
     assert.equal(r.snapshot({ type: 'telemetry.exporter' }).count, 0);
     assert.deepEqual(r.snapshot({ type: 'telemetry.exporter' }).events, []);

@@ -1,6 +1,8 @@
 // The gateway's stability recorder, read by `diagnostics.stability` (`openclaw status --all`,
 // `openclaw gateway stability`): a bounded ring of records in OpenClaw's sanitized shape —
-// process memory samples, event-loop liveness warnings, run outcomes and refused connects.
+// every sample a process memory reading and a heartbeat (active runs, connections, uptime,
+// event-loop delay and utilisation), event-loop liveness warnings, run outcomes and refused
+// connects.
 // Records hold counts, sizes, durations and reason codes only: never message text, session
 // keys, principals, addresses or secrets, so any `operator.read` caller may read them.
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
@@ -34,6 +36,10 @@ export interface StabilityRecord {
   eventLoopDelayMaxMs?: number;
   eventLoopUtilization?: number;
   memory?: StabilityMemory;
+  /** diagnostic.heartbeat: OpenClaw's webhook counters (clawgate has no webhooks: zeros) and clawgate's own gauges. */
+  webhooks?: { received: number; processed: number; errors: number };
+  connections?: number;
+  uptimeMs?: number;
 }
 
 export interface StabilityQuery { limit?: number | undefined; type?: string | undefined; sinceSeq?: number | undefined }
@@ -68,8 +74,12 @@ export interface StabilityOptions {
   /** How often memory and the event loop are sampled; default 60 s. */
   readonly sampleMs?: number;
   readonly capacity?: number;
-  /** Agent runs executing now (for liveness warnings). */
+  /** Agent runs executing now (heartbeats and liveness warnings). */
   readonly activeRuns?: () => number;
+  /** Authenticated connections open now (heartbeats). */
+  readonly connections?: () => number;
+  /** Epoch ms the gateway started (heartbeats' uptimeMs); default: when the recorder was made. */
+  readonly startedAt?: number;
   /** p99 event-loop delay that records a liveness warning; default LIVENESS_DELAY_WARN_MS. */
   readonly livenessWarnMs?: number;
 }
@@ -92,6 +102,7 @@ export function createStabilityRecorder(opts: StabilityOptions = {}): StabilityR
   let elu: EventLoopUtilization = performance.eventLoopUtilization();
   let lastSample = performance.now();
 
+  const startedAt = opts.startedAt ?? now();
   const sample = () => {
     const m = process.memoryUsage();
     push({ type: 'diagnostic.memory.sample', memory: { rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external, arrayBuffersBytes: m.arrayBuffers } });
@@ -100,6 +111,11 @@ export function createStabilityRecorder(opts: StabilityOptions = {}): StabilityR
     const nextElu = performance.eventLoopUtilization();
     const utilization = performance.eventLoopUtilization(nextElu, elu).utilization;
     const t = performance.now();
+    const delay = loop.count > 0 ? { eventLoopDelayP99Ms: Math.round(p99), eventLoopDelayMaxMs: Math.round(max) } : {};
+    push({
+      type: 'diagnostic.heartbeat', active: opts.activeRuns?.() ?? 0, waiting: 0, queued: 0, webhooks: { received: 0, processed: 0, errors: 0 },
+      connections: opts.connections?.() ?? 0, uptimeMs: Math.max(0, now() - startedAt), ...delay, eventLoopUtilization: Math.round(utilization * 1000) / 1000,
+    });
     if (loop.count > 0 && p99 >= (opts.livenessWarnMs ?? LIVENESS_DELAY_WARN_MS)) {
       push({
         type: 'diagnostic.liveness.warning', level: 'warning', reason: 'event_loop_delay', count: 1, durationMs: Math.round(t - lastSample),
