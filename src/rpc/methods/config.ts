@@ -1,9 +1,12 @@
 // config.get: the running configuration in OpenClaw's config-snapshot shape, with every secret
-// redacted twice — by key name (token, password, secret, apiKey, ...) and by value (every
-// configured secret, wherever it appears, e.g. inside a URL). clawgate never edits its config
-// over RPC, so there is no raw file text and no config.set/patch/apply.
+// redacted three ways — by key name (token, password, secret, apiKey, ...), by value (every
+// configured secret, wherever it appears) and inside URLs (credentials, query values and
+// fragments, e.g. a provider's `?api-key=`). Host paths (the config file, the state directory,
+// a UI folder, a key-set file) go to operator.admin only (docs/protocol.md#host-paths).
+// clawgate never edits its config over RPC, so there is no raw file text and no config.set/patch/apply.
 import { createHash } from 'node:crypto';
 import { obj } from '../../protocol/schema.js';
+import { hasScope } from '../../protocol/scopes.js';
 import { configuredSecrets, type FrozenConfig } from '../../config/load.js';
 import { defineMethod, type MethodDef } from '../registry.js';
 
@@ -11,10 +14,26 @@ import { defineMethod, type MethodDef } from '../registry.js';
 export const REDACTED = '__OPENCLAW_REDACTED__';
 const SECRET_KEY = /token|password|secret|apikey|api_key|authorization|cookie|credential|private/i;
 
+/**
+ * An absolute URL with its user name, password, query values and fragment redacted (any of
+ * them may carry a credential: `https://user:pass@host`, Azure's `?api-key=`, `#access_token=`);
+ * scheme, host, port, path and query names stay readable. Other strings are returned as they are.
+ */
+export function redactUrl(s: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return s;
+  let url: URL;
+  try { url = new URL(s); } catch { return s; }
+  if (!url.username && !url.password && !url.search && !url.hash) return s;
+  const userinfo = url.username || url.password ? `${REDACTED}@` : '';
+  const names = [...new Set([...url.searchParams.keys()])];
+  const query = url.search ? `?${names.map((n) => `${encodeURIComponent(n)}=${REDACTED}`).join('&')}` : '';
+  return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${url.hash ? `#${REDACTED}` : ''}`;
+}
+
 export function redactConfig(value: unknown, secrets: readonly string[]): unknown {
   const walk = (v: unknown, depth: number): unknown => {
     if (typeof v === 'string') {
-      let s = v;
+      let s = redactUrl(v);
       for (const secret of secrets) if (secret.length >= 4 && s.includes(secret)) s = s.split(secret).join(REDACTED);
       return s;
     }
@@ -33,29 +52,45 @@ export function redactConfig(value: unknown, secrets: readonly string[]): unknow
   return walk(value, 0);
 }
 
+/** The config without host paths: the config file's folder, the state directory, a UI folder, a key-set file. */
+function withoutHostPaths(c: Record<string, unknown>): Record<string, unknown> {
+  const { configPath: _c, stateDir: _s, ...rest } = c;
+  const g = rest.gateway as { controlUi?: Record<string, unknown>; auth?: { assertion?: { keys?: Record<string, unknown> } & Record<string, unknown> } & Record<string, unknown> } & Record<string, unknown>;
+  const { root: _r, ...controlUi } = g.controlUi ?? {};
+  const assertion = g.auth?.assertion;
+  const { file: _f, ...keys } = assertion?.keys ?? {};
+  const auth = g.auth && assertion ? { ...g.auth, assertion: { ...assertion, ...(assertion.keys ? { keys } : {}) } } : g.auth;
+  return { ...rest, gateway: { ...g, ...(g.controlUi ? { controlUi } : {}), ...(auth ? { auth } : {}) } };
+}
+
 export function configMethods(config: FrozenConfig): MethodDef[] {
   const { warnings: _w, generatedToken: _g, ...shown } = config;
   const redacted = redactConfig(shown, configuredSecrets(config)) as Record<string, unknown>;
+  const forReaders = withoutHostPaths(redacted);
   const hash = createHash('sha256').update(JSON.stringify(redacted)).digest('hex');
   return [
     defineMethod({
       name: 'config.get',
       params: obj({}, { passthrough: true }),
-      handle: () => ({
-        path: config.configPath ?? '(embedded defaults)',
-        exists: config.configPath !== null,
-        raw: null,
-        parsed: redacted,
-        sourceConfig: redacted,
-        resolved: redacted,
-        runtimeConfig: redacted,
-        config: redacted,
-        valid: true,
-        hash,
-        issues: [],
-        warnings: config.warnings.map((message) => ({ path: '', message })),
-        legacyIssues: [],
-      }),
+      handle: (ctx) => {
+        const admin = hasScope(ctx.scopes, 'operator.admin');
+        const c = admin ? redacted : forReaders;
+        return {
+          ...(admin ? { path: config.configPath ?? '(embedded defaults)' } : {}),
+          exists: config.configPath !== null,
+          raw: null,
+          parsed: c,
+          sourceConfig: c,
+          resolved: c,
+          runtimeConfig: c,
+          config: c,
+          valid: true,
+          hash,
+          issues: [],
+          warnings: config.warnings.map((message) => ({ path: '', message: redactConfig(message, configuredSecrets(config)) })),
+          legacyIssues: [],
+        };
+      },
     }),
   ];
 }
