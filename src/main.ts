@@ -57,6 +57,9 @@ import { controlUiRoutes } from './transport/static-ui.js';
 import { sessionViewMethods } from './rpc/methods/session-views.js';
 import { chatStartupMethods } from './rpc/methods/chat-startup.js';
 import { ABSENT_FEATURE_METHODS } from './rpc/methods/absent-features.js';
+import { ABSENT_PAGE_METHODS } from './rpc/methods/absent-pages.js';
+import { SKILLS_METHODS } from './rpc/methods/skills.js';
+import { USAGE_METHODS } from './rpc/methods/usage.js';
 import { toolsMethods } from './rpc/methods/tools.js';
 import { diagnosticsMethods } from './rpc/methods/diagnostics.js';
 import { commandsMethods } from './rpc/methods/commands.js';
@@ -232,6 +235,8 @@ async function boot(config: FrozenConfig, opts: StartOptions, lock: StateLock, c
   ];
   // OpenClaw Control UI / TUI reads (docs/protocol.md#methods-openclaw-clients-call).
   methods.push(...sessionViewMethods({ store, list: listThrough(methods) }), ...chatStartupMethods(services, store), ...ABSENT_FEATURE_METHODS,
+    // The Control UI's other pages (docs/control-ui.md#openclaws-control-ui).
+    ...ABSENT_PAGE_METHODS, ...SKILLS_METHODS, ...USAGE_METHODS,
     ...toolsMethods(effectiveTools(config), () => (config.agents.list.find((a) => a.default) ?? config.agents.list[0])?.id),
     ...diagnosticsMethods(stability), ...commandsMethods(() => config.agents.list.map((a) => ({ id: a.id, model: a.model ?? config.agents.defaults.model, default: a.default }))));
   router = timedRouter(createRouter(methods, log), metrics.rpc);

@@ -26,8 +26,25 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
   'chat.startup': READ,
   'commands.list': READ,
   'cron.list': READ,
+  'cron.runs': READ,
   'cron.status': READ,
   'diagnostics.stability': READ,
+  // config.* is admin-reserved; this read names no values: clawgate publishes an empty schema.
+  'config.schema.lookup': READ,
+  'diagnostics.lanes': READ,
+  'doctor.memory.status': READ,
+  'environments.list': READ,
+  'artifacts.list': READ,
+  'plugins.catalog.browse': READ,
+  'sessions.usage': READ,
+  'skills.library.list': READ,
+  'skills.proposals.list': READ,
+  'skills.search': READ,
+  'skills.status': READ,
+  'themes.list': READ,
+  'tools.github.status': READ,
+  'usage.status': READ,
+  'worktrees.list': READ,
   'models.authStatus': READ,
   'progressCard.get': READ,
   'sessions.branches.list': READ,
@@ -66,9 +83,14 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
   'sessions.reset': WRITE,
   'sessions.send': WRITE,
   'question.list': WRITE,
+  'exec.approvals.get': ADMIN,
+  'migrations.memory.plan': ADMIN,
   'update.status': ADMIN,
+  'channels.pairing.list': PAIRING,
   'device.pair.list': PAIRING,
   'node.pair.list': PAIRING,
+  'approval.history': APPROVALS,
+  'exec.approval.grants.list': APPROVALS,
   'exec.approval.list': APPROVALS,
   'openclaw.approval.list': APPROVALS,
   'plugin.approval.list': APPROVALS,
@@ -76,7 +98,7 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
 
 const ADMIN_PREFIXES = ['config.', 'exec.approvals.', 'wizard.', 'update.'];
 /** Reads under a reserved prefix that OpenClaw also grants with operator.read. */
-const PREFIX_EXCEPTIONS: ReadonlySet<string> = new Set(['config.get']);
+const PREFIX_EXCEPTIONS: ReadonlySet<string> = new Set(['config.get', 'config.schema.lookup']);
 
 /** The scope a method requires; unknown methods and reserved prefixes need admin. */
 export function requiredScope(method: string): Scope {
