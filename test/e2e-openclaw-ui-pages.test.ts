@@ -4,13 +4,15 @@
 // shows a real piece of content — clawgate's data where it has the feature (agents, sessions,
 // logs, presence, config, channels) and OpenClaw's own empty state where it has not (cron,
 // skills, usage, plugins, …). The gateway's token and every configured secret never reach a
-// page, a frame or a WebSocket message the page receives.
+// page, a frame or a WebSocket message the page receives. A person without operator.admin sees
+// only their own sessions on every page that lists sessions.
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { connectWs } from '../src/client/ws.js';
-import { bootGateway, type TestGateway } from './fixtures/gateway.fixture.js';
+import { bootGateway, SEED_GATEWAY, type TestGateway } from './fixtures/gateway.fixture.js';
+import { freePort } from './fixtures/proxies.fixture.js';
 import { launchBrowser, type TestBrowser } from './fixtures/browser.fixture.js';
 import { requireOpenclaw } from './fixtures/openclaw.fixture.js';
 
@@ -203,6 +205,64 @@ describe('OpenClaw Control UI 2026.9.6 pages other than chat, served by clawgate
       }
     } catch (err) {
       await b.screenshot(page, 'e2e-openclaw-ui-pages-config-failed.png').catch(() => undefined);
+      throw err;
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('OpenClaw Control UI 2026.9.6 pages for a person without operator.admin (trusted-proxy)', () => {
+  const ALICE = 'alice@example.com';
+  const BOB = 'bob@example.com';
+  let gw: TestGateway;
+  let b: TestBrowser;
+  let origin = '';
+  let root: string | undefined;
+  before(async () => {
+    const oc = requireOpenclaw();
+    if (!oc) return;
+    root = join(oc.openclawPkgDir, 'dist', 'control-ui');
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    gw = await bootGateway({
+      gateway: {
+        ...SEED_GATEWAY, port,
+        controlUi: { ...SEED_GATEWAY.controlUi, root, allowedOrigins: [origin] },
+        auth: { ...SEED_GATEWAY.auth, trustedProxy: { ...SEED_GATEWAY.auth.trustedProxy, allowUsers: [ALICE, BOB] } },
+      },
+      agents: { list: [{ id: 'manager', default: true }, { id: 'worker' }] },
+    });
+    for (const [who, key] of [[ALICE, 'agent:manager:webchat:alice-plan'], [BOB, 'agent:manager:webchat:bob-secret-plan']] as const) {
+      const { client } = await connectWs({ url: gw.url, headers: { 'x-authentik-email': who } });
+      await client.request('agent', { sessionKey: key, message: `work of ${who}`, idempotencyKey: `k-${who}` }, { expectFinal: true, timeoutMs: 10_000 });
+      client.close();
+    }
+    b = await launchBrowser();
+    // As the identity-aware proxy in front of the gateway would: every request names the person.
+    await b.context.setExtraHTTPHeaders({ 'x-authentik-email': ALICE });
+  });
+  after(async () => { await b?.close(); await gw?.stop(); });
+
+  it('Sessions, Activity, Dashboards and Usage show her own sessions and never another person\'s', { timeout: 120_000 }, async (t: TestContext) => {
+    if (!root) { t.skip('OpenClaw is not installed'); return; }
+    const page = await b.newPage();
+    const rec = recordFrames(page);
+    try {
+      await page.goto(`${origin}/`);
+      await page.getByPlaceholder(/Message manager/).waitFor({ timeout: 20_000 });
+      for (const path of ['/sessions', '/activity', '/dashboards', '/usage']) {
+        await page.goto(`${origin}${path}`);
+        if (path !== '/usage') await page.getByText('alice-plan').filter({ visible: true }).first().waitFor({ timeout: 15_000 });
+        else await page.getByText('No usage in this date range').filter({ visible: true }).first().waitFor({ timeout: 15_000 });
+        await new Promise((r) => setTimeout(r, 1_000));
+        const { html } = await pageContent(page);
+        assert.ok(!html.includes('bob-secret-plan') && !html.includes(BOB), `${path} shows nothing of Bob's`);
+      }
+      assert.deepEqual(rec.answers.filter((a) => !a.ok).map((a) => `${a.method}: ${a.error}`), [], 'no RPC answer is an error');
+      assert.ok(page.problems.every((x) => !x.startsWith('pageerror')), page.problems.join('\n'));
+    } catch (err) {
+      await b.screenshot(page, 'e2e-openclaw-ui-pages-alice-failed.png').catch(() => undefined);
       throw err;
     } finally {
       await page.close();
