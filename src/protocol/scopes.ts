@@ -44,6 +44,7 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = Object.freeze({
   'themes.list': READ,
   'tools.github.status': READ,
   'usage.status': READ,
+  'webSearch.status': READ,
   'worktrees.list': READ,
   'models.authStatus': READ,
   'progressCard.get': READ,

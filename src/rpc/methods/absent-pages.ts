@@ -1,8 +1,8 @@
 // Reads of the Control UI's other pages for OpenClaw features clawgate does not have: cron run
 // history, managed worktrees, cloud/device environments, memory import, channel pairing, approval
 // history, the exec-approvals policy, vector memory, GitHub tool identity, custom themes,
-// artifacts, the plugin catalog, command lanes and the config schema. Each answers OpenClaw's
-// truthful empty state, so the page shows "nothing here" instead of an error.
+// artifacts, the plugin catalog, command lanes, web search and the config schema. Each answers
+// OpenClaw's truthful empty state, so the page shows "nothing here" instead of an error.
 // docs/protocol.md lists them as "empty".
 import { any, record } from '../../protocol/schema.js';
 import { defineMethod, type MethodDef } from '../registry.js';
@@ -27,6 +27,11 @@ export const ABSENT_PAGE_METHODS: readonly MethodDef[] = [
   // The page's own built-in themes, none imported or stored: the choice stays in the browser.
   empty('themes.list', () => ({ current: { id: 'claw', mode: 'system', scope: 'gateway', overrides: {} }, theme: builtinTheme('claw'), themes: BUILTIN_THEMES.map(builtinTheme) })),
   empty('diagnostics.lanes', () => ({ ts: Date.now(), lanes: [], dynamic: null })),
+  // No web search tool: the Search settings page says so instead of offering providers.
+  empty('webSearch.status', (p) => ({
+    enabled: false, provider: null, agentId: text(p.agentId, 200), model: { provider: null, id: null, runtime: 'unknown', runtimeLabel: 'Not resolved' },
+    providers: [], route: { kind: 'disabled', label: 'Search disabled', testable: false, reason: 'clawgate agents have no web search tool.' },
+  })),
   empty('doctor.memory.status', (p) => ({ agentId: text(p.agentId, 200), searchRuntimeRegistered: false, embedding: { ok: false, error: 'clawgate has no memory search' } })),
   empty('tools.github.status', () => ({ configured: false, identities: [] })),
   empty('migrations.memory.plan', (p) => ({ agentId: text(p.agentId, 200), workspace: null, providers: [] })),
