@@ -181,7 +181,7 @@ describe('OpenClaw Control UI 2026.9.6 pages other than chat, served by clawgate
     }
   });
 
-  it('the Config page shows the running config with every secret redacted', { timeout: 60_000 }, async (t: TestContext) => {
+  it('the Config page shows the running config with every secret redacted, read-only', { timeout: 60_000 }, async (t: TestContext) => {
     if (!root) { t.skip('OpenClaw is not installed'); return; }
     const base = gw.url.replace('ws:', 'http:').replace(/\/$/, '');
     const page = await b.newPage();
@@ -202,6 +202,10 @@ describe('OpenClaw Control UI 2026.9.6 pages other than chat, served by clawgate
       assert.match(text, /__OPENCLAW_REDACTED__/);
       assert.match(text, /"worker"/);
       assert.match(text, /llm\.example/);
+      // clawgate never rewrites its config (config.set/patch/apply are not offered): the page
+      // sees they are not advertised and keeps the editor read-only, with Save disabled.
+      assert.ok(await raw.isDisabled(), 'the raw editor is read-only');
+      assert.ok(await page.getByRole('button', { name: 'Save' }).filter({ visible: true }).first().isDisabled(), 'Save is disabled');
       const { html, values } = await pageContent(page);
       for (const s of SECRETS) {
         assert.ok(!html.includes(s), `the Config page's HTML never holds ${s.slice(0, 8)}…`);
