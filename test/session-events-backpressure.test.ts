@@ -57,4 +57,20 @@ describe('session events to a subscriber that stops reading', () => {
     assert.equal(heard, runs * 2, 'the reading subscriber got every entry');
     for (const c of [writer, reading, bob]) c.client.close();
   });
+
+  it('a 6 MB assistant entry reaches a subscriber as one event cut to 64 KiB, and the session\'s list row stays small', async () => {
+    const { client } = await connectWs({ url: gw.url, headers: { 'x-authentik-email': ALICE } });
+    const key = 'agent:manager:project:huge-reply';
+    await client.request('sessions.messages.subscribe', { key });
+    await client.request('sessions.subscribe', {});
+    const sizes: { event: string; bytes: number; truncated?: boolean }[] = [];
+    for (const ev of ['session.message', 'sessions.changed']) client.on(ev, (p) => { sizes.push({ event: ev, bytes: Buffer.byteLength(JSON.stringify(p)), truncated: (p as { message?: { truncated?: boolean } }).message?.truncated }); });
+    await client.request('agent', { sessionKey: key, message: '/words 1000000', idempotencyKey: 'huge-reply' }, { expectFinal: true, timeoutMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const messages = sizes.filter((s) => s.event === 'session.message');
+    assert.equal(messages.length, 2);
+    assert.ok(messages[1]!.truncated, 'the reply says it was cut');
+    for (const s of sizes) assert.ok(s.bytes < 64 * 1024 + 4096, `${s.event} is ${s.bytes} bytes`);
+    client.close();
+  });
 });
