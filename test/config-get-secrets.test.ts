@@ -5,6 +5,7 @@
 // no host path (docs/protocol.md#host-paths); an operator.admin still gets the paths, never a secret.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { connectWs, type GatewayClient } from '../src/client/ws.js';
 import { bootGateway, SEED_GATEWAY, type TestGateway } from './fixtures/gateway.fixture.js';
 
@@ -66,6 +67,8 @@ describe('config.get redacts every secret and hides host paths from non-admins',
     assert.ok(!text.includes(gw.stateDir), 'the state directory (a host path) reached a read-only caller');
     assert.equal(snap.path, undefined, 'the config file path is left out');
     assert.equal((snap.config as Record<string, unknown>).stateDir, undefined);
+    // The hash is of what this caller sees: one over the hidden paths would confirm a guessed path.
+    assert.equal(snap.hash, createHash('sha256').update(JSON.stringify(snap.config)).digest('hex'));
     // What is not secret stays readable: the provider's scheme, host, path and query names.
     assert.equal(snap.config.models.providers.local.baseUrl, 'http://__OPENCLAW_REDACTED__@127.0.0.1:9/v1?api-key=__OPENCLAW_REDACTED__&region=__OPENCLAW_REDACTED__#__OPENCLAW_REDACTED__');
   });

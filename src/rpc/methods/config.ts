@@ -67,7 +67,9 @@ export function configMethods(config: FrozenConfig): MethodDef[] {
   const { warnings: _w, generatedToken: _g, ...shown } = config;
   const redacted = redactConfig(shown, configuredSecrets(config)) as Record<string, unknown>;
   const forReaders = withoutHostPaths(redacted);
-  const hash = createHash('sha256').update(JSON.stringify(redacted)).digest('hex');
+  // Each view has its own hash: one over the paths would let a reader confirm a guessed path.
+  const hashOf = (c: unknown) => createHash('sha256').update(JSON.stringify(c)).digest('hex');
+  const hashes = { admin: hashOf(redacted), reader: hashOf(forReaders) };
   return [
     defineMethod({
       name: 'config.get',
@@ -85,7 +87,7 @@ export function configMethods(config: FrozenConfig): MethodDef[] {
           runtimeConfig: c,
           config: c,
           valid: true,
-          hash,
+          hash: admin ? hashes.admin : hashes.reader,
           issues: [],
           warnings: config.warnings.map((message) => ({ path: '', message: redactConfig(message, configuredSecrets(config)) })),
           legacyIssues: [],
