@@ -60,10 +60,36 @@ describe('stability recorder', () => {
     assert.equal(s.dropped, 0);
   });
 
+  it('refusals alternating between reasons, for minutes, cannot flush memory samples and run records out of the ring', () => {
+    let t = 10_000;
+    const r = make({ now: () => t, capacity: 100 });
+    r.observeAgent({ runId: 'r1', stream: 'lifecycle', data: { phase: 'start' } });
+    r.observeAgent({ runId: 'r1', stream: 'lifecycle', data: { phase: 'end' } });
+    // A client alternating a missing and a wrong token (and the lockout that follows), 50 a second for 10 minutes.
+    const reasons = ['token_missing', 'token_mismatch', 'rate_limited'];
+    let refused = 0;
+    for (let sec = 0; sec < 600; sec++) {
+      for (let i = 0; i < 50; i++) { r.authDecision('deny', reasons[i % 3]!); refused++; }
+      t += 1_000;
+    }
+    const s = r.snapshot({ limit: 100 });
+    const types = s.events.map((e) => e.type);
+    assert.ok(types.includes('diagnostic.memory.sample'), 'the memory sample survived');
+    assert.ok(types.includes('run.completed') && types.includes('run.started'), 'the run records survived');
+    const counted = s.events.filter((e) => e.type === 'security.event').reduce((n, e) => n + (e.count ?? 0), 0);
+    assert.equal(counted, refused, 'every refusal is still counted');
+    assert.ok(s.events.filter((e) => e.type === 'security.event').length <= 25, 'refusals take at most a quarter of the ring');
+    // A new reason at the budget takes the place of the oldest refusal record.
+    r.authDecision('deny', 'origin_not_allowed');
+    const after = r.snapshot({ limit: 100 }).events.filter((e) => e.type === 'security.event');
+    assert.equal(after.length, 25);
+    assert.deepEqual([after.at(-1)!.reason, after.at(-1)!.count], ['origin_not_allowed', 1]);
+  });
+
   it('filters by type and sinceSeq, returns the newest `limit`, and counts what the ring dropped', () => {
     let t = 0;
     const r = make({ capacity: 5, now: () => (t += 2_000) });
-    for (let i = 0; i < 7; i++) r.authDecision('deny', 'token_missing');
+    for (let i = 0; i < 7; i++) r.observeAgent({ runId: `r${i}`, stream: 'lifecycle', data: { phase: 'start' } });
     const all = r.snapshot({ limit: 1000 });
     assert.equal(all.count, 5);
     assert.equal(all.dropped, 4);

@@ -14,6 +14,8 @@ export const LIVENESS_DELAY_WARN_MS = 1_000;
 const SAFE_CODE = /^[A-Za-z0-9_.:-]{1,120}$/;
 /** Refused connects with the same reason within this window share one record (its `count`). */
 const COALESCE_MS = 1_000;
+/** The most of the ring refused-connect records may take. */
+const REFUSAL_SHARE = 0.25;
 
 export interface StabilityMemory { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number; arrayBuffersBytes: number }
 
@@ -92,10 +94,19 @@ export function createStabilityRecorder(opts: StabilityOptions = {}): StabilityR
   let dropped = 0;
   const started = new Map<string, number>();
 
-  const push = (r: Omit<StabilityRecord, 'seq' | 'ts'>) => {
-    ring.push({ seq: ++seq, ts: now(), ...r });
-    if (ring.length > capacity) { ring.shift(); dropped++; }
+  /** Refused-connect records in the ring: at most a quarter of it (REFUSAL_SHARE). */
+  let refusals = 0;
+  const isRefusal = (r: StabilityRecord) => r.type === 'security.event';
+  const push = (r: Omit<StabilityRecord, 'seq' | 'ts'>): StabilityRecord => {
+    const rec = { seq: ++seq, ts: now(), ...r };
+    ring.push(rec);
+    if (isRefusal(rec)) refusals++;
+    if (ring.length > capacity) { if (isRefusal(ring.shift()!)) refusals--; dropped++; }
+    return rec;
   };
+  /** The newest refusal record of each reason (reasons are a closed set of codes). */
+  const newestRefusal = new Map<string, StabilityRecord>();
+  const inRing = (r: StabilityRecord) => ring.length > 0 && r.seq >= ring[0]!.seq; // records leave from the front, or (refusals) through newestRefusal's delete
 
   const loop = monitorEventLoopDelay({ resolution: 20 });
   loop.enable();
@@ -157,11 +168,22 @@ export function createStabilityRecorder(opts: StabilityOptions = {}): StabilityR
     authDecision(result, reason) {
       if (result !== 'deny') return;
       const code = SAFE_CODE.test(reason) ? reason : undefined;
-      // A burst of refusals (a guessing client) is one record with a count per second, so it
-      // cannot push every other record out of the ring.
-      const last = ring[ring.length - 1];
-      if (last?.type === 'security.event' && last.reason === code && now() - last.ts < COALESCE_MS) { last.count = (last.count ?? 1) + 1; return; }
-      push({ type: 'security.event', source: 'auth', action: 'connect', target: 'websocket', outcome: 'denied', level: 'warning', count: 1, ...(code ? { reason: code } : {}) });
+      // A burst of refusals (a guessing client) is one record per reason with a count per
+      // second; past a quarter of the ring, a refusal is counted on its reason's newest record
+      // (or replaces the oldest refusal record), so no mix of reasons can flush the other records.
+      const last = newestRefusal.get(code ?? '');
+      const mine = last && inRing(last) ? last : undefined;
+      if (mine && (now() - mine.ts < COALESCE_MS || refusals >= Math.max(1, Math.floor(capacity * REFUSAL_SHARE)))) { mine.count = (mine.count ?? 1) + 1; return; }
+      if (refusals >= Math.max(1, Math.floor(capacity * REFUSAL_SHARE))) {
+        const oldest = ring.findIndex(isRefusal);
+        if (oldest >= 0) {
+          const [gone] = ring.splice(oldest, 1);
+          refusals--; dropped++;
+          if (newestRefusal.get(gone!.reason ?? '') === gone) newestRefusal.delete(gone!.reason ?? '');
+        }
+      }
+      if (newestRefusal.size >= 256) newestRefusal.clear();
+      newestRefusal.set(code ?? '', push({ type: 'security.event', source: 'auth', action: 'connect', target: 'websocket', outcome: 'denied', level: 'warning', count: 1, ...(code ? { reason: code } : {}) }));
     },
     snapshot(q = {}) {
       const limit = q.limit ?? STABILITY_DEFAULT_LIMIT;
