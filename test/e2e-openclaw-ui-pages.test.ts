@@ -26,9 +26,11 @@ const EARLIER = 'agent:manager:webchat:incident-42';
 /**
  * The pages, by their canonical path (docs/web/urls.md of the OpenClaw package), each with text
  * it shows once loaded. `data`: clawgate's own data; `empty`: OpenClaw's empty state for a
- * feature clawgate does not have; `static`: the page needs nothing from the gateway.
+ * feature clawgate does not have; `static`: the page needs nothing from the gateway;
+ * `unsupported`: OpenClaw's own notice that the gateway does not offer the feature (terminal,
+ * system agent, portals, plugin tabs, a secrets store).
  */
-const PAGES: { path: string; kind: 'data' | 'empty' | 'static'; shows: (string | RegExp)[]; has?: string[] }[] = [
+const PAGES: { path: string; kind: 'data' | 'empty' | 'static' | 'unsupported'; shows: (string | RegExp)[]; has?: string[] }[] = [
   { path: '/sessions', kind: 'data', shows: ['manager (webchat)', 'direct'] },
   { path: '/activity', kind: 'data', shows: ['webchat:incident-42'] },
   { path: '/dashboards', kind: 'data', shows: ['webchat:incident-42'] },
@@ -61,6 +63,18 @@ const PAGES: { path: string; kind: 'data' | 'empty' | 'static'; shows: (string |
   { path: '/settings/security', kind: 'static', shows: ['Gateway auth'] },
   { path: '/settings/infrastructure', kind: 'static', shows: ['Gateway, browser, node host, discovery, and ACP settings.'] },
   { path: '/apps', kind: 'static', shows: ['Take OpenClaw everywhere'] },
+  { path: '/settings/notifications', kind: 'static', shows: ['Browser push notifications from your gateway.'] },
+  { path: '/settings/communications', kind: 'static', shows: ['Messages, text-to-speech, and meeting capture settings.'] },
+  { path: '/settings/automation', kind: 'static', shows: ['Commands, hooks, automations, and plugins.'] },
+  { path: '/settings/ai-agents', kind: 'static', shows: ['Global agent defaults: skills, tools, and session.'] },
+  { path: '/settings/labs', kind: 'static', shows: ['Experimental features'] },
+  { path: '/settings/talk', kind: 'static', shows: ['Configure realtime voice providers, models, and speaker voices.'] },
+  { path: '/settings/plugins', kind: 'empty', shows: ['No plugins are installed.'] },
+  { path: '/terminal', kind: 'unsupported', shows: ['The terminal is not available on this gateway.'] },
+  { path: '/custodian', kind: 'unsupported', shows: ['Update the Gateway to continue setup with OpenClaw.'] },
+  { path: '/portals', kind: 'unsupported', shows: ['This gateway does not support portals.'] },
+  { path: '/workboard', kind: 'unsupported', shows: ['Plugin panel unavailable'] },
+  { path: '/settings/secrets', kind: 'unsupported', shows: ['Choose protected, write-only secrets'] },
 ];
 
 interface Frame { type: string; id?: string; method?: string; ok?: boolean; error?: { message?: string } }
