@@ -81,6 +81,13 @@ describe('session subscriptions and their events', () => {
     await run(alice.c, 'alice 2', 'a-2');
     await settle();
     assert.equal(alice.heard.changed.length, before, 'nothing after sessions.unsubscribe');
+
+    // A subscribe whose list params are refused leaves the subscription as it was (off here).
+    await assert.rejects(alice.c.request('sessions.subscribe', { limit: 'many' }), refusal('INVALID_REQUEST', 'INVALID_PARAMS'));
+    await assert.rejects(alice.c.request('sessions.subscribe', { limit: 0 }), refusal('INVALID_REQUEST', 'INVALID_PARAMS'));
+    await run(alice.c, 'alice refused', 'a-refused');
+    await settle();
+    assert.equal(alice.heard.changed.length, before, 'a refused sessions.subscribe turns nothing on');
   });
 
   it('sessions.messages.subscribe {key} brings that session\'s transcript entries, shaped as chat.history\'s, to its owner only', async () => {

@@ -17,6 +17,8 @@ export interface Watcher {
 export interface ConnectionSubscriptions {
   /** sessions.subscribe / sessions.unsubscribe. */
   setSessions(on: boolean): void;
+  /** Whether sessions.subscribe is on. */
+  readonly sessionsOn: boolean;
   /**
    * Follows one owner's session transcript; idempotent. Throws TOO_MANY_SUBSCRIPTIONS past the
    * cap. The caller has checked that the watcher may read `owner`'s sessions.
@@ -36,6 +38,7 @@ export function createConnectionSubscriptions(w: Watcher, max = MAX_MESSAGE_SUBS
   const followed = new Set<string>();
   return {
     setSessions(on) { sessions = on; },
+    get sessionsOn() { return sessions; },
     followSession(owner, sessionKey) {
       const k = keyOf(owner, sessionKey);
       if (followed.has(k)) return;

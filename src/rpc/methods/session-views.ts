@@ -33,10 +33,19 @@ export function sessionViewMethods(deps: SessionViewDeps): MethodDef[] {
       name: 'sessions.subscribe',
       params: anyParams,
       // `{}` is the acknowledgment only; list params also return the first page (OpenClaw's
-      // bootstrap). The subscription is on before the list is read, so no change falls between.
+      // bootstrap). The subscription is on before the list is read, so no change falls between;
+      // a refused list (bad params, store down) leaves it as it was before the call.
       handle: async (ctx, p) => {
-        ctx.subscriptions?.setSessions(true);
-        return Object.keys(p).length === 0 ? { subscribed: true } : { subscribed: true, list: await deps.list(ctx, p) };
+        const subs = ctx.subscriptions;
+        const before = subs?.sessionsOn ?? false;
+        subs?.setSessions(true);
+        if (Object.keys(p).length === 0) return { subscribed: true };
+        try {
+          return { subscribed: true, list: await deps.list(ctx, p) };
+        } catch (err) {
+          subs?.setSessions(before);
+          throw err;
+        }
       },
     }),
     defineMethod({
