@@ -1,14 +1,12 @@
 // The real OpenClaw 2026.9.6 CLI against a real clawgate, for what issue 10 left open:
 // `status --all` diagnostics (diagnostics.stability, last-heartbeat), the TUI's commands.list,
 // a wrong token explained by `gateway call`, and `sessions compact` without --max-lines.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { EMBEDDED_DEFAULTS } from '../src/config/defaults.js';
 import { OPERATOR as OWNER } from '../src/auth/decision.js';
 import { connectWs } from '../src/client/ws.js';
-import { bootGateway, type TestGateway } from './fixtures/gateway.fixture.js';
-import { explain, openclawHome, OPENCLAW_VERSION, requireOpenclaw, runOpenclaw, type OpenclawPaths } from './fixtures/openclaw.fixture.js';
+import { OPENCLAW_VERSION } from './fixtures/openclaw.fixture.js';
+import { useOpenclawCli } from './fixtures/openclaw-cli-suite.fixture.js';
 
 const TOKEN = 'ocgaps-token-0123456789abcdef';
 const WRONG = 'ocgaps-wrong-token-9876543210';
@@ -20,42 +18,21 @@ interface Stability {
 }
 
 describe(`OpenClaw ${OPENCLAW_VERSION} CLI: the gaps issue 10 left`, () => {
-  let gw: TestGateway;
-  let oc: OpenclawPaths | null;
-  let home: string;
-  const cli = async (args: string[], timeoutMs = 45_000) => {
-    const r = await runOpenclaw(oc!, home, args, { timeoutMs });
-    return { ...r, why: explain(args, r) };
-  };
-  const json = <T>(r: { stdout: string; why: string }): T => {
-    try { return JSON.parse(r.stdout) as T; } catch { assert.fail(`not JSON: ${r.why}`); }
-  };
-  before(async () => {
-    oc = requireOpenclaw();
-    gw = await bootGateway({
-      gateway: { auth: { mode: 'token', token: TOKEN } },
-      agents: structuredClone(EMBEDDED_DEFAULTS.agents),
-      channels: { slack: { enabled: false } },
-    });
-    home = openclawHome(gw.url, TOKEN);
-  });
-  after(async () => {
-    await gw?.stop();
-    if (home) rmSync(home, { recursive: true, force: true });
-  });
+  const suite = useOpenclawCli(TOKEN);
+  const { cli, json } = suite;
 
   it('status --all: gateway diagnostics available, no warning caused by the gateway', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const r = await cli(['status', '--all'], 60_000);
     assert.equal(r.code, 0, r.why);
     assert.match(r.stdout, /✓ Inbound delivery telemetry: received 0 · dispatch 0\/0 · turns 0 · processed 0/, r.why);
     assert.doesNotMatch(r.stdout + r.stderr, /unavailable|unknown method|diagnostics failed|Cannot read properties/, r.why);
-    const unknown = gw.logs.filter((l) => l.includes('"unknown method"'));
+    const unknown = suite.gw.logs.filter((l) => l.includes('"unknown method"'));
     assert.deepEqual(unknown, [], 'status --all called a method the gateway does not serve');
   });
 
   it('gateway stability: real memory samples, run outcomes and refused connects', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const refused = await cli(['gateway', 'call', 'health', '--token', WRONG]);
     assert.notEqual(refused.code, 0, refused.why);
     const run = await cli(['agent', '--session-key', 'agent:manager:stability-1', '--message', 'ping']);
@@ -76,14 +53,14 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI: the gaps issue 10 left`, () => {
   });
 
   it('system heartbeat last: null (clawgate runs no heartbeat turns)', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const r = await cli(['system', 'heartbeat', 'last', '--json']);
     assert.equal(r.code, 0, r.why);
     assert.equal(r.stdout.trim(), 'null', r.why);
   });
 
   it('commands.list: the scripted model\'s directives, as the TUI asks for them; unknown agent refused', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const r = await cli(['gateway', 'call', 'commands.list', '--json', '--params', JSON.stringify({ agentId: 'worker', scope: 'text', includeArgs: false })]);
     assert.equal(r.code, 0, r.why);
     const { commands } = json<{ commands: { name: string; textAliases: string[]; scope: string; args?: unknown }[] }>(r);
@@ -94,7 +71,7 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI: the gaps issue 10 left`, () => {
   });
 
   it('gateway call --token wrong: OpenClaw\'s message form says which setting to fix, with AUTH_TOKEN_MISMATCH', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const r = await cli(['gateway', 'call', 'health', '--token', WRONG]);
     assert.notEqual(r.code, 0, r.why);
     assert.match(r.stderr + r.stdout, /Gateway call failed: unauthorized: gateway token mismatch \(set gateway\.remote\.token to match the gateway's gateway\.auth\.token\)/, r.why);
@@ -106,13 +83,13 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI: the gaps issue 10 left`, () => {
   });
 
   it('sessions compact without --max-lines: keeps the recent ~20k tokens, replaces older turns by one entry, idempotent', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const key = 'agent:manager:long-9';
     for (let i = 0; i < 4; i++) {
       const r = await cli(['agent', '--session-key', key, '--message', '/words 5000']); // a ~31 KB (~8k-token) reply each
       assert.equal(r.code, 0, r.why);
     }
-    assert.equal(gw.store.countMessages(OWNER, key), 8);
+    assert.equal(suite.gw.store.countMessages(OWNER, key), 8);
     const r = await cli(['sessions', 'compact', key]);
     assert.equal(r.code, 0, r.why);
     const m = /Compacted session agent:manager:long-9 \((\d+) → (\d+) tokens\)\./.exec(r.stdout);
@@ -125,7 +102,7 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI: the gaps issue 10 left`, () => {
     const again = await cli(['sessions', 'compact', key]);
     assert.equal(again.code, 0, again.why);
     assert.match(again.stdout, /No compaction needed for session agent:manager:long-9 \(the transcript is within the 20000-token recent tail/, again.why);
-    assert.equal(gw.store.countMessages(OWNER, key), 5);
+    assert.equal(suite.gw.store.countMessages(OWNER, key), 5);
     // The session still works: the next run sees the compacted transcript and answers.
     const next = await cli(['agent', '--session-key', key, '--message', 'still there?']);
     assert.equal(next.code, 0, next.why);
@@ -133,7 +110,7 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI: the gaps issue 10 left`, () => {
   });
 
   it('sessions.compact refuses a session with a run in progress (SESSION_BUSY), and works once it ended', async () => {
-    const { client } = await connectWs({ url: gw.url, token: TOKEN, scopes: ['operator.read', 'operator.write'] });
+    const { client } = await connectWs({ url: suite.gw.url, token: TOKEN, scopes: ['operator.read', 'operator.write'] });
     try {
       const key = 'agent:manager:busy-1';
       const final = client.request('agent', { message: '/words 1000000', sessionKey: key, idempotencyKey: 'busy-run-1' }, { expectFinal: true, timeoutMs: 60_000 }).catch((e: Error) => e);
@@ -143,7 +120,7 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI: the gaps issue 10 left`, () => {
         assert.match(e.message, /has a run in progress/);
         return true;
       });
-      assert.equal(gw.store.countMessages(OWNER, key), 1, 'nothing was cut under the run');
+      assert.equal(suite.gw.store.countMessages(OWNER, key), 1, 'nothing was cut under the run');
       await client.request('chat.abort', { sessionKey: key });
       await final;
       const r = await client.request<{ ok: boolean; compacted: boolean }>('sessions.compact', { key });
@@ -152,7 +129,7 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI: the gaps issue 10 left`, () => {
   });
 
   it('what clawgate deliberately lacks fails at once with a clear "unknown method" (no crash, no hang)', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const cases: [string[], RegExp][] = [
       [['gateway', 'call', 'config.set', '--params', '{}'], /Gateway call failed: unknown method: config\.set/],
       [['devices', 'reject', 'req-1'], /unknown method: device\.pair\.reject/],

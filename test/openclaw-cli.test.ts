@@ -1,50 +1,27 @@
 // The real OpenClaw 2026.9.6 CLI (Node 24, from scripts/install-openclaw.js) against a real
 // clawgate on Node 20: every everyday command exits 0 with the right content.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { EMBEDDED_DEFAULTS } from '../src/config/defaults.js';
 import { OPERATOR as OWNER } from '../src/auth/decision.js';
-import { bootGateway, type TestGateway } from './fixtures/gateway.fixture.js';
-import { explain, openclawHome, OPENCLAW_VERSION, requireOpenclaw, runOpenclaw, type OpenclawPaths } from './fixtures/openclaw.fixture.js';
+import { OPENCLAW_VERSION } from './fixtures/openclaw.fixture.js';
+import { useOpenclawCli } from './fixtures/openclaw-cli-suite.fixture.js';
 
 const TOKEN = 'occli-token-0123456789abcdef';
 const WRONG = 'occli-wrong-token-9876543210';
 
 describe(`OpenClaw ${OPENCLAW_VERSION} CLI against clawgate`, () => {
-  let gw: TestGateway;
-  let oc: OpenclawPaths | null;
-  let home: string;
-  const cli = async (args: string[], timeoutMs = 45_000) => {
-    const r = await runOpenclaw(oc!, home, args, { timeoutMs });
-    return { ...r, why: explain(args, r) };
-  };
-  const json = <T>(r: { stdout: string; why: string }): T => {
-    try { return JSON.parse(r.stdout) as T; } catch { assert.fail(`not JSON: ${r.why}`); }
-  };
-  before(async () => {
-    oc = requireOpenclaw();
-    gw = await bootGateway({
-      gateway: { auth: { mode: 'token', token: TOKEN } },
-      agents: structuredClone(EMBEDDED_DEFAULTS.agents),
-      channels: { slack: { enabled: false } },
-    });
-    home = openclawHome(gw.url, TOKEN);
-  });
-  after(async () => {
-    await gw?.stop();
-    if (home) rmSync(home, { recursive: true, force: true });
-  });
+  const suite = useOpenclawCli(TOKEN);
+  const { cli, json } = suite;
 
   it('is the pinned release, running on Node 24', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const r = await cli(['--version']);
     assert.equal(r.code, 0, r.why);
     assert.match(r.stdout, new RegExp(`OpenClaw ${OPENCLAW_VERSION.replace(/\./g, '\\.')}`));
   });
 
   it('health: agents, default agent and session store', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const r = await cli(['health']);
     assert.equal(r.code, 0, r.why);
     assert.match(r.stdout, /Agents: manager \(default\), worker/, r.why);
@@ -55,7 +32,7 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI against clawgate`, () => {
   });
 
   it('status --json reads the sessions by agent; status --all renders', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const r = await cli(['status', '--json']);
     assert.equal(r.code, 0, r.why);
     const s = json<{ agents: { defaultId: string; agents: { id: string; name?: string }[] }; gateway?: { reachable?: boolean } }>(r);
@@ -68,7 +45,7 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI against clawgate`, () => {
   });
 
   it('logs: the gateway\'s own recent lines, redacted', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const refused = await cli(['gateway', 'call', 'health', '--token', WRONG]);
     assert.notEqual(refused.code, 0, refused.why);
     const r = await cli(['logs', '--limit', '50', '--json']);
@@ -85,7 +62,7 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI against clawgate`, () => {
   });
 
   it('channels status: reachable, with the Slack account state', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const r = await cli(['channels', 'status']);
     assert.equal(r.code, 0, r.why);
     assert.match(r.stdout, /Gateway reachable\./, r.why);
@@ -94,21 +71,21 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI against clawgate`, () => {
   });
 
   it('models list: the published catalog (hello-ok capability published-model-catalog)', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const r = await cli(['models', 'list']);
     assert.equal(r.code, 0, r.why);
     assert.match(r.stdout, /clawgate\/scripted\s+text/, r.why);
   });
 
   it('gateway probe: connect and read probe ok (health, status, system-presence, config.get)', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const r = await cli(['gateway', 'probe'], 60_000);
     assert.equal(r.code, 0, r.why);
-    assert.match(r.stdout, new RegExp(`Remote \\(configured\\) ${gw.url.replace(/[.]/g, '\\.')}\\s+Connect: ok \\(\\d+ms\\) · Capability: read-only · Read probe: ok`), r.why);
+    assert.match(r.stdout, new RegExp(`Remote \\(configured\\) ${suite.gw.url.replace(/[.]/g, '\\.')}\\s+Connect: ok \\(\\d+ms\\) · Capability: read-only · Read probe: ok`), r.why);
   });
 
   it('config.get: every secret redacted', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const r = await cli(['gateway', 'call', 'config.get', '--json']);
     assert.equal(r.code, 0, r.why);
     assert.ok(!r.stdout.includes(TOKEN), 'the gateway token leaked through config.get');
@@ -119,54 +96,54 @@ describe(`OpenClaw ${OPENCLAW_VERSION} CLI against clawgate`, () => {
   });
 
   it('agent --session-key agent:manager:incident-42 (a 3-part key) and --session-id of that session', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const r = await cli(['agent', '--session-key', 'agent:manager:incident-42', '--message', 'status of incident 42']);
     assert.equal(r.code, 0, r.why);
     assert.match(r.stdout, /echo: status of incident 42/, r.why);
-    const row = gw.store.getSession(OWNER, 'agent:manager:incident-42');
+    const row = suite.gw.store.getSession(OWNER, 'agent:manager:incident-42');
     assert.ok(row, 'session recorded under the 3-part key');
     const again = await cli(['agent', '--session-id', row.sessionId, '--message', 'and now?']);
     assert.equal(again.code, 0, again.why);
     assert.match(again.stdout, /echo: and now\?/, again.why);
-    assert.equal(gw.store.countMessages(OWNER, 'agent:manager:incident-42'), 4, 'both runs went to the same session');
+    assert.equal(suite.gw.store.countMessages(OWNER, 'agent:manager:incident-42'), 4, 'both runs went to the same session');
     const bad = await cli(['gateway', 'call', 'agent', '--params', JSON.stringify({ sessionKey: 'agent:manager:has space', message: 'x', idempotencyKey: 'bad-key-1' })]);
     assert.notEqual(bad.code, 0, bad.why);
     assert.match(bad.stderr + bad.stdout, /agent:<id>:main, agent:<id>:<name>/, bad.why);
   });
 
   it('sessions compact / reset / archive / delete through the gateway', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const key = 'agent:manager:cleanup-7';
     assert.equal((await cli(['agent', '--session-key', key, '--message', 'first'])).code, 0);
     assert.equal((await cli(['agent', '--session-key', key, '--message', 'second'])).code, 0);
-    assert.equal(gw.store.countMessages(OWNER, key), 4);
+    assert.equal(suite.gw.store.countMessages(OWNER, key), 4);
 
     const compact = await cli(['sessions', 'compact', key, '--max-lines', '1']);
     assert.equal(compact.code, 0, compact.why);
     assert.match(compact.stdout, new RegExp(`Compacted session ${key} \\(kept 1 lines\\)`), compact.why);
-    assert.equal(gw.store.countMessages(OWNER, key), 1);
+    assert.equal(suite.gw.store.countMessages(OWNER, key), 1);
 
-    const before = gw.store.getSession(OWNER, key)!.sessionId;
+    const before = suite.gw.store.getSession(OWNER, key)!.sessionId;
     const reset = json<{ ok: boolean; entry: { sessionId: string } }>(await cli(['gateway', 'call', 'sessions.reset', '--json', '--params', JSON.stringify({ key })]));
     assert.equal(reset.ok, true);
     assert.notEqual(reset.entry.sessionId, before);
-    assert.equal(gw.store.countMessages(OWNER, key), 0);
+    assert.equal(suite.gw.store.countMessages(OWNER, key), 0);
 
     const archive = await cli(['sessions', 'archive', key]);
     assert.equal(archive.code, 0, archive.why);
     assert.match(archive.stdout, new RegExp(`Archived session ${key}\\.`), archive.why);
-    assert.notEqual(gw.store.getSession(OWNER, key)!.archivedAt, null);
+    assert.notEqual(suite.gw.store.getSession(OWNER, key)!.archivedAt, null);
     const listed = json<{ sessions: { key: string }[] }>(await cli(['gateway', 'call', 'sessions.list', '--json', '--params', '{}']));
     assert.equal(listed.sessions.some((x) => x.key === key), false, 'archived sessions are not listed by default');
 
     const del = await cli(['sessions', 'delete', key, '--yes']);
     assert.equal(del.code, 0, del.why);
     assert.match(del.stdout, new RegExp(`Deleted session ${key}\\.`), del.why);
-    assert.equal(gw.store.getSession(OWNER, key), undefined);
+    assert.equal(suite.gw.store.getSession(OWNER, key), undefined);
   });
 
   it('devices list, nodes list, cron list, approvals pending: the truthful empty state', async (t) => {
-    if (!oc) { t.skip('OpenClaw not installed'); return; }
+    if (!suite.oc) { t.skip('OpenClaw not installed'); return; }
     const expected: [string[], RegExp][] = [
       [['devices', 'list'], /No device pairing entries\./],
       [['nodes', 'list'], /Pending: 0 · Paired: 0/],
