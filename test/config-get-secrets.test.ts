@@ -67,6 +67,11 @@ describe('config.get redacts every secret and hides host paths from non-admins',
     assert.ok(!text.includes(gw.stateDir), 'the state directory (a host path) reached a read-only caller');
     assert.equal(snap.path, undefined, 'the config file path is left out');
     assert.equal((snap.config as Record<string, unknown>).stateDir, undefined);
+    // The team roster (who may sign in, who is admin) is people data: admins only.
+    assert.ok(!text.includes(CAROL), 'the roster (allowUsers, identityScopes) reached a read-only caller');
+    const auth = (snap.config as unknown as { gateway: { auth: Record<string, unknown> } }).gateway.auth;
+    assert.deepEqual([auth.allowUsers, auth.identityScopes, auth.groupScopes], [undefined, undefined, undefined]);
+    assert.equal(auth.userHeader, 'x-authentik-email', 'the rest of auth stays readable');
     // The hash is of what this caller sees: one over the hidden paths would confirm a guessed path.
     assert.equal(snap.hash, createHash('sha256').update(JSON.stringify(snap.config)).digest('hex'));
     // What is not secret stays readable: the provider's scheme, host, path and query names.
@@ -80,6 +85,7 @@ describe('config.get redacts every secret and hides host paths from non-admins',
     assert.deepEqual(leaked(text), []);
     assert.equal(typeof snap.path, 'string');
     assert.ok(text.includes(gw.stateDir));
+    assert.ok(text.includes(CAROL) && text.includes(BOB), 'an admin sees the roster');
   });
 
   it('no secret in the gateway\'s log lines or logs.tail', async () => {

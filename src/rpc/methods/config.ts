@@ -2,7 +2,7 @@
 // redacted three ways — by key name (token, password, secret, apiKey, ...), by value (every
 // configured secret, wherever it appears) and inside URLs (credentials, query values and
 // fragments, e.g. a provider's `?api-key=`). Host paths (the config file, the state directory,
-// a UI folder, a key-set file) go to operator.admin only (docs/protocol.md#host-paths).
+// a UI folder, a key-set file) and the team roster go to operator.admin only (docs/protocol.md#host-paths).
 // clawgate never edits its config over RPC, so there is no raw file text and no config.set/patch/apply.
 import { createHash } from 'node:crypto';
 import { obj } from '../../protocol/schema.js';
@@ -52,21 +52,38 @@ export function redactConfig(value: unknown, secrets: readonly string[]): unknow
   return walk(value, 0);
 }
 
-/** The config without host paths: the config file's folder, the state directory, a UI folder, a key-set file. */
-function withoutHostPaths(c: Record<string, unknown>): Record<string, unknown> {
+type AuthView = { assertion?: { keys?: Record<string, unknown> } & Record<string, unknown> } & Record<string, unknown>;
+
+/**
+ * The config a non-admin reader sees: without host paths (the config file's folder, the state
+ * directory, a UI folder, a key-set file) and without the team roster (`auth.allowUsers`,
+ * `auth.identityScopes`, `auth.groupScopes`, `channels.slack.allowUsers`: who may sign in and
+ * who is an admin).
+ */
+function forReadersView(c: Record<string, unknown>): Record<string, unknown> {
   const { configPath: _c, stateDir: _s, ...rest } = c;
-  const g = rest.gateway as { controlUi?: Record<string, unknown>; auth?: { assertion?: { keys?: Record<string, unknown> } & Record<string, unknown> } & Record<string, unknown> } & Record<string, unknown>;
+  const g = rest.gateway as { controlUi?: Record<string, unknown>; auth?: AuthView } & Record<string, unknown>;
   const { root: _r, ...controlUi } = g.controlUi ?? {};
-  const assertion = g.auth?.assertion;
-  const { file: _f, ...keys } = assertion?.keys ?? {};
-  const auth = g.auth && assertion ? { ...g.auth, assertion: { ...assertion, ...(assertion.keys ? { keys } : {}) } } : g.auth;
-  return { ...rest, gateway: { ...g, ...(g.controlUi ? { controlUi } : {}), ...(auth ? { auth } : {}) } };
+  let auth = g.auth;
+  if (auth) {
+    const { allowUsers: _u, identityScopes: _i, groupScopes: _g, ...others } = auth;
+    const assertion = auth.assertion;
+    const { file: _f, ...keys } = assertion?.keys ?? {};
+    auth = { ...others, ...(assertion ? { assertion: { ...assertion, ...(assertion.keys ? { keys } : {}) } } : {}) };
+  }
+  const channels = rest.channels as { slack?: Record<string, unknown> } & Record<string, unknown> | undefined;
+  const { allowUsers: _su, ...slack } = channels?.slack ?? {};
+  return {
+    ...rest,
+    gateway: { ...g, ...(g.controlUi ? { controlUi } : {}), ...(auth ? { auth } : {}) },
+    ...(channels ? { channels: { ...channels, ...(channels.slack ? { slack } : {}) } } : {}),
+  };
 }
 
 export function configMethods(config: FrozenConfig): MethodDef[] {
   const { warnings: _w, generatedToken: _g, ...shown } = config;
   const redacted = redactConfig(shown, configuredSecrets(config)) as Record<string, unknown>;
-  const forReaders = withoutHostPaths(redacted);
+  const forReaders = forReadersView(redacted);
   // Each view has its own hash: one over the paths would let a reader confirm a guessed path.
   const hashOf = (c: unknown) => createHash('sha256').update(JSON.stringify(c)).digest('hex');
   const hashes = { admin: hashOf(redacted), reader: hashOf(forReaders) };
