@@ -22,6 +22,9 @@ export interface BusEvent {
   readonly topic?: EventTopic;
 }
 
+/** An event's routing fields: who may receive it; the payload is optional (not needed to route). */
+export type EventRoute = Omit<BusEvent, 'payload'> & { readonly payload?: unknown };
+
 export type Subscriber = {
   readonly connId: string;
   readonly scopes: readonly Scope[];
@@ -31,12 +34,17 @@ export type Subscriber = {
    * Decides on topical events, owner included (an operator.admin subscriber may take other
    * owners' ones it subscribed to). Without it a subscriber gets no topical event.
    */
-  wants?(e: BusEvent): boolean;
+  wants?(e: EventRoute): boolean;
   deliver(e: BusEvent): void;
 };
 
 export interface EventBus {
   publish(e: BusEvent): void;
+  /**
+   * Whether an event with these routing fields would reach any subscriber now; lets a publisher
+   * skip building a payload nobody receives (the same rules as publish).
+   */
+  hasAudience(e: EventRoute): boolean;
   subscribe(s: Subscriber): () => void;
   readonly subscriberCount: number;
 }
@@ -44,18 +52,26 @@ export interface EventBus {
 /** Events about someone's runs and sessions: delivered only with an owner, never broadcast (fail closed). */
 export const OWNED_EVENTS: ReadonlySet<string> = new Set(['agent', 'chat', 'sessions.changed', 'session.message', 'session.tool']);
 
+/** Whether `s` receives `e`: its connection, scope, subscriptions (topical events) or owner. */
+function reaches(e: EventRoute, s: Subscriber): boolean {
+  if (e.connId !== undefined && e.connId !== s.connId) return false;
+  if (e.scope !== undefined && !hasScope(s.scopes, e.scope)) return false;
+  if (e.topic !== undefined) return s.wants?.(e) === true;
+  return e.owner === undefined || s.owner === null || e.owner === s.owner;
+}
+
 export function createEventBus(): EventBus {
   const subs = new Set<Subscriber>();
+  const dropped = (e: EventRoute) => e.owner === undefined && OWNED_EVENTS.has(e.event);
   return {
     publish(e) {
-      if (e.owner === undefined && OWNED_EVENTS.has(e.event)) return;
-      for (const s of subs) {
-        if (e.connId !== undefined && e.connId !== s.connId) continue;
-        if (e.scope !== undefined && !hasScope(s.scopes, e.scope)) continue;
-        if (e.topic !== undefined) { if (s.wants?.(e) !== true) continue; }
-        else if (e.owner !== undefined && s.owner !== null && e.owner !== s.owner) continue;
-        s.deliver(e);
-      }
+      if (dropped(e)) return;
+      for (const s of subs) if (reaches(e, s)) s.deliver(e);
+    },
+    hasAudience(e) {
+      if (dropped(e)) return false;
+      for (const s of subs) if (reaches(e, s)) return true;
+      return false;
     },
     subscribe(s) { subs.add(s); return () => { subs.delete(s); }; },
     get subscriberCount() { return subs.size; },

@@ -33,8 +33,10 @@ export function readRow(store: Pick<Store, 'getSession'>, owner: string, session
 export function publishSessionChanged(
   bus: EventBus, owner: string, sessionKey: string, reason: SessionChangeReason, row: SessionRow | undefined, extra: Readonly<Record<string, string | number>> = {},
 ): void {
+  const route = { event: 'sessions.changed', scope: 'operator.read', owner, topic: { kind: 'sessions' } } as const;
+  if (!bus.hasAudience(route)) return;
   bus.publish({
-    event: 'sessions.changed', scope: 'operator.read', owner, topic: { kind: 'sessions' },
+    ...route,
     payload: {
       sessionKey, agentId: row?.agentId ?? agentOfKey(sessionKey), reason, ts: Date.now(),
       ...(reason === 'delete' ? {} : { spawnedBy: row?.spawnedBy ?? null }),
@@ -50,14 +52,18 @@ export function publishSessionChanged(
  * every transcript body going to every list.
  */
 export function publishSessionMessage(bus: EventBus, owner: string, m: MessageRow, row: SessionRow | undefined): void {
-  const { message } = boundWireMessage(m, SESSION_MESSAGE_MAX_BYTES);
-  const session = row ? toWireSession(row) : undefined;
-  bus.publish({
-    event: 'session.message', scope: 'operator.read', owner, topic: { kind: 'session', sessionKey: m.sessionKey },
-    payload: {
-      sessionKey: m.sessionKey, agentId: row?.agentId ?? agentOfKey(m.sessionKey), message,
-      messageId: String(m.id), messageSeq: m.id, ...(m.runId ? { runId: m.runId } : {}), ...(session ? { session } : {}),
-    },
-  });
+  const route = { event: 'session.message', scope: 'operator.read', owner, topic: { kind: 'session', sessionKey: m.sessionKey } } as const;
+  // The bounded body is built only when a connection follows this session.
+  if (bus.hasAudience(route)) {
+    const { message } = boundWireMessage(m, SESSION_MESSAGE_MAX_BYTES);
+    const session = row ? toWireSession(row) : undefined;
+    bus.publish({
+      ...route,
+      payload: {
+        sessionKey: m.sessionKey, agentId: row?.agentId ?? agentOfKey(m.sessionKey), message,
+        messageId: String(m.id), messageSeq: m.id, ...(m.runId ? { runId: m.runId } : {}), ...(session ? { session } : {}),
+      },
+    });
+  }
   publishSessionChanged(bus, owner, m.sessionKey, 'message', row, { messageId: String(m.id), messageSeq: m.id });
 }

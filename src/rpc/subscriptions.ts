@@ -3,7 +3,7 @@
 // sessions. The state lives and dies with the connection's RpcSession; the bus asks it about
 // every topical event (events.ts), so a connection that subscribed to nothing hears nothing.
 import { RpcError } from '../protocol/error-codes.js';
-import type { BusEvent } from './events.js';
+import type { EventRoute } from './events.js';
 
 /** Most sessions one connection follows with sessions.messages.subscribe (docs/protocol.md#limits-and-close-codes). */
 export const MAX_MESSAGE_SUBSCRIPTIONS = 100;
@@ -28,7 +28,7 @@ export interface ConnectionSubscriptions {
   unfollowSession(owner: string, sessionKey: string): boolean;
   readonly followed: number;
   /** Whether a topical event is for this connection: subscribed, and about an owner it may see. */
-  accepts(e: BusEvent): boolean;
+  accepts(e: EventRoute): boolean;
 }
 
 const keyOf = (owner: string, sessionKey: string): string => `${owner}\u0000${sessionKey}`;
